@@ -1,0 +1,781 @@
+package extract
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/intelcell/intelcell"
+	"github.com/intelcell/intelcell/kb"
+	"github.com/intelcell/intelcell/lex"
+)
+
+// mention is a name from the knowledge base found at tokens [first, last].
+type mention struct {
+	first, last int
+	ent         *kb.Entity
+	form        kb.Form
+	actor       *intelcell.Actor
+	place       bool // a capital or country name used as a place ("in Baghdad"), not an actor
+}
+
+// phrase is an actor phrase: a noun phrase whose head names one or more
+// actors ("Iraq's Shi'ite-led government", "US officials", "the Kerry-Lavrov
+// meeting").
+type phrase struct {
+	first, last int
+	actors      []*intelcell.Actor
+	agent       string // the agent word's code, if any
+	plural      bool
+	pronoun     string // "he", "they", ... for pronoun phrases
+	person      bool
+	group       []int // indexes of phrases coordinated with this one (including itself), or nil
+	dyad        bool  // hyphenated pair "Kerry-Lavrov" used as a modifier
+	agentOnly   bool
+	definite    bool // "the official", "the group": refers back
+	sent        int
+}
+
+// matchName tries a compiled name at token i and returns the index of its
+// last token, or -1.
+func (d *doc) matchName(e *kb.NameEntry, i int) int {
+	j := i
+	for k := range e.Toks {
+		for k > 0 && j < len(d.toks) && d.isHyphen(j) {
+			j++
+		}
+		if j >= len(d.toks) || k > 0 && d.sentOf[j] != d.sentOf[i] {
+			return -1
+		}
+		t := &d.toks[j]
+		if t.Norm != e.Toks[k] {
+			return -1
+		}
+		if e.CaseSensitive {
+			if strings.ReplaceAll(t.Text, ".", "") != e.Exact[k] {
+				return -1
+			}
+		} else if k < len(e.Caps) && e.Caps[k] && !t.IsCap() && t.Kind != lex.Number {
+			return -1
+		}
+		j++
+	}
+	return j - 1
+}
+
+// bestName returns the longest name match at token i among candidates.
+func (d *doc) bestName(cands []*kb.NameEntry, i int) (*kb.NameEntry, int) {
+	var best *kb.NameEntry
+	end := -1
+	for _, e := range cands {
+		if j := d.matchName(e, i); j > end || j == end && j >= 0 && d.prefer(e, best) {
+			best, end = e, j
+		}
+	}
+	return best, end
+}
+
+// prefer breaks ties between entities with the same name: a person holding
+// a role on the document date, then a country, then an organisation.
+func (d *doc) prefer(a, b *kb.NameEntry) bool {
+	if b == nil {
+		return true
+	}
+	score := func(e *kb.NameEntry) int {
+		s := 0
+		if _, ok := e.Entity.RoleAt(d.dateStr); ok {
+			s += 4
+		}
+		if e.Entity.Kind == kb.KindState && e.Form == kb.FormName {
+			s += 3
+		}
+		if e.Form == kb.FormName {
+			s++
+		}
+		return s
+	}
+	return score(a) > score(b)
+}
+
+// findMentions finds every knowledge-base name in the text, longest first,
+// then surnames of people already named and of well-known people.
+func (d *doc) findMentions() {
+	d.mentAt = make([]int, len(d.toks))
+	for i := range d.mentAt {
+		d.mentAt[i] = -1
+	}
+	d.local = map[string]*kb.Entity{}
+	for i := 0; i < len(d.toks); i++ {
+		t := &d.toks[i]
+		if t.Kind != lex.Word && t.Kind != lex.Number {
+			continue
+		}
+		best, end := d.bestName(d.kb.Names(t.Norm), i)
+		if best == nil || end < 0 {
+			if m := d.surnameAt(i); m != nil {
+				d.addMention(m)
+				i = m.last
+			}
+			continue
+		}
+		m := &mention{first: i, last: end, ent: best.Entity, form: best.Form}
+		d.addMention(m)
+		if best.Entity.Kind == kb.KindPerson {
+			d.rememberPerson(best.Entity)
+		}
+		i = end
+	}
+}
+
+func (d *doc) addMention(m *mention) {
+	m.actor = d.actorOf(m.ent, m.form)
+	d.ments = append(d.ments, m)
+	for j := m.first; j <= m.last; j++ {
+		d.mentAt[j] = len(d.ments) - 1
+	}
+}
+
+func (d *doc) rememberPerson(e *kb.Entity) {
+	for _, n := range e.Names {
+		w := strings.Fields(n)
+		if len(w) > 1 {
+			d.local[lex.Normalize(w[len(w)-1])] = e
+			for _, pre := range []string{"al-", "el-", "Al-", "El-"} {
+				if s := strings.TrimPrefix(w[len(w)-1], pre); s != w[len(w)-1] {
+					d.local[lex.Normalize(s)] = e
+				}
+			}
+		}
+	}
+}
+
+// surnameAt matches a person's family name alone: one named in full earlier
+// in the document, or a person of the knowledge base who held a role within
+// eight years of the document date.
+func (d *doc) surnameAt(i int) *mention {
+	t := &d.toks[i]
+	if !t.IsCap() || t.Kind != lex.Word || monthNames[t.Norm] || len(t.Norm) < 3 {
+		return nil
+	}
+	if e := d.local[t.Norm]; e != nil {
+		return &mention{first: i, last: i, ent: e, form: kb.FormSurname}
+	}
+	cands := d.kb.Surnames(t.Norm)
+	if len(cands) == 0 {
+		return nil
+	}
+	// A capitalised word at the start of a sentence is only a surname when a
+	// verb or punctuation follows, not when it starts a common phrase.
+	var best *kb.NameEntry
+	bestEnd, bestScore := -1, -1
+	for _, c := range cands {
+		end := d.matchName(c, i)
+		if end < 0 {
+			continue
+		}
+		s := d.surnameScore(c.Entity)
+		if s < 0 {
+			continue
+		}
+		if end > bestEnd || end == bestEnd && s > bestScore {
+			best, bestEnd, bestScore = c, end, s
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	// two different people equally likely: ambiguous, skip
+	for _, c := range cands {
+		if c.Entity != best.Entity && d.matchName(c, i) == bestEnd && d.surnameScore(c.Entity) == bestScore {
+			return nil
+		}
+	}
+	return &mention{first: i, last: bestEnd, ent: best.Entity, form: kb.FormSurname}
+}
+
+// surnameScore ranks people for a bare surname: in office on the date (3),
+// in office within 8 years (1..2), otherwise not a candidate (-1).
+func (d *doc) surnameScore(e *kb.Entity) int {
+	if _, ok := e.RoleAt(d.dateStr); ok {
+		return 3
+	}
+	y := d.date.Year()
+	best := -1
+	for _, r := range e.Roles {
+		fy := atoiPrefix(r.From)
+		ty := y
+		if r.To != "" {
+			ty = atoiPrefix(r.To)
+		}
+		gap := 0
+		if y < fy {
+			gap = fy - y
+		} else if y > ty {
+			gap = y - ty
+		}
+		if gap <= 8 {
+			s := 2
+			if gap > 3 {
+				s = 1
+			}
+			if s > best {
+				best = s
+			}
+		}
+	}
+	return best
+}
+
+func atoiPrefix(s string) int {
+	n := 0
+	for i := 0; i < len(s) && i < 4; i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+// actorOf builds the Actor for an entity named in a given form.
+func (d *doc) actorOf(e *kb.Entity, f kb.Form) *intelcell.Actor {
+	a := &intelcell.Actor{ID: e.ID, Code: e.Code, Name: e.Name, Country: strp(e.Country)}
+	if e.QID != "" {
+		a.ID = e.QID
+	}
+	switch e.Kind {
+	case kb.KindState:
+		a.Kind = intelcell.KindState
+		if f == kb.FormCapital {
+			a.Code = e.Code + "GOV"
+		}
+	case kb.KindPerson:
+		a.Kind = intelcell.KindPerson
+		if r, ok := e.RoleAt(d.dateStr); ok {
+			a.Code, a.Role = r.Code, r.Title
+		} else if len(e.Roles) > 0 && e.Roles[0].From < d.dateStr && e.Country != "" {
+			a.Code = e.Country + "ELI" // a former office holder
+		}
+		if a.Code == "" {
+			a.Code = "UNK"
+		}
+	case kb.KindIGO:
+		a.Kind = intelcell.KindIGO
+	case kb.KindNGO:
+		a.Kind = intelcell.KindNGO
+	case kb.KindGroup:
+		a.Kind = intelcell.KindGroup
+	default:
+		a.Kind = intelcell.KindOrg
+	}
+	return a
+}
+
+// agentAt returns the longest agent word starting at token i and its end.
+func (d *doc) agentAt(i int) (*kb.Agent, int) {
+	t := &d.toks[i]
+	if t.Kind != lex.Word {
+		return nil, -1
+	}
+	var best *kb.Agent
+	end := -1
+	for _, a := range d.kb.AgentsFor(t.Norm) {
+		j, ok := i, true
+		for k, w := range a.Toks {
+			for k > 0 && j < len(d.toks) && d.isHyphen(j) {
+				j++
+			}
+			if j >= len(d.toks) || d.toks[j].Norm != w {
+				ok = false
+				break
+			}
+			j++
+		}
+		if ok && j-1 > end {
+			best, end = a, j-1
+		}
+	}
+	return best, end
+}
+
+// chunkable reports whether token i may be part of a noun phrase that began
+// earlier in the chunk (prev is the previous token's index in the chunk).
+func (d *doc) chunkable(i int, inChunk bool, prevKind int) bool {
+	t := &d.toks[i]
+	if d.mentAt[i] >= 0 {
+		return true
+	}
+	switch t.Kind {
+	case lex.Number:
+		return true
+	case lex.Dash:
+		return d.isHyphen(i)
+	case lex.Word:
+	default:
+		return false
+	}
+	if t.Norm == "'s" || t.Norm == "'" {
+		return inChunk
+	}
+	if a, _ := d.agentAt(i); a != nil {
+		return true
+	}
+	n := t.Norm
+	if determiners[n] {
+		return !inChunk || prevKind == pkDet
+	}
+	if prepositions[n] || conjunctions[n] || isAux(t) || negators[n] || subordinators[n] && !t.IsCap() || pronouns[n] && !t.IsCap() {
+		return false
+	}
+	if adverbs[n] || strings.HasSuffix(n, "ly") && len(n) > 4 {
+		return false
+	}
+	if len(d.kb.Lemmas(n)) > 0 && !t.IsCap() {
+		// a verb form continues a noun phrase only after a determiner,
+		// adjective, number, demonym or possessive: "the attack", "Iraqi forces"
+		return inChunk && (prevKind == pkDet || prevKind == pkAdj || prevKind == pkNum || prevKind == pkDemonym || prevKind == pkPoss)
+	}
+	return true
+}
+
+const (
+	pkNone = iota
+	pkDet
+	pkAdj
+	pkNum
+	pkDemonym
+	pkPoss
+	pkName
+	pkAgent
+	pkCap
+)
+
+func (d *doc) kindOf(i int) int {
+	t := &d.toks[i]
+	if mi := d.mentAt[i]; mi >= 0 {
+		if d.ments[mi].form == kb.FormDemonym {
+			return pkDemonym
+		}
+		return pkName
+	}
+	switch {
+	case t.Kind == lex.Number:
+		return pkNum
+	case t.Norm == "'s" || t.Norm == "'":
+		return pkPoss
+	case determiners[t.Norm]:
+		return pkDet
+	case t.Kind == lex.Dash:
+		return pkAdj
+	}
+	if a, _ := d.agentAt(i); a != nil {
+		return pkAgent
+	}
+	if t.IsCap() {
+		return pkCap
+	}
+	return pkAdj
+}
+
+// buildPhrases groups tokens into noun-phrase chunks and turns the chunks that
+// name actors into phrases, then links coordinated phrases and resolves
+// pronouns and definite descriptions to earlier phrases.
+func (d *doc) buildPhrases() {
+	d.apAt = make([]int, len(d.toks))
+	for i := range d.apAt {
+		d.apAt[i] = -1
+	}
+	for si, s := range d.sents {
+		i := s.First
+		for i <= s.Last {
+			if !d.chunkable(i, false, pkNone) {
+				if ph := d.pronounPhrase(i, si); ph != nil {
+					d.addPhrase(ph)
+				}
+				i++
+				continue
+			}
+			j, prev := i, d.kindOf(i)
+			for j+1 <= s.Last && d.chunkable(j+1, true, prev) && j+1-i < 12 {
+				j++
+				prev = d.kindOf(j)
+			}
+			// a possessive ends the chunk only if nothing follows it
+			if ph := d.makePhrase(i, j, si); ph != nil {
+				d.addPhrase(ph)
+			}
+			i = j + 1
+		}
+		d.coordinate(si)
+	}
+	d.resolveReferences()
+}
+
+func (d *doc) addPhrase(ph *phrase) {
+	d.aps = append(d.aps, ph)
+	for k := ph.first; k <= ph.last; k++ {
+		d.apAt[k] = len(d.aps) - 1
+	}
+}
+
+var pronounForms = map[string]string{"he": "he", "him": "he", "his": "he", "she": "she", "her": "she",
+	"they": "they", "them": "they", "their": "they", "it": "it", "its": "it"}
+
+func (d *doc) pronounPhrase(i, si int) *phrase {
+	t := &d.toks[i]
+	p, ok := pronounForms[t.Norm]
+	if !ok || t.Kind != lex.Word {
+		return nil
+	}
+	return &phrase{first: i, last: i, pronoun: p, sent: si}
+}
+
+// makePhrase turns chunk [i, j] into an actor phrase if it names an actor.
+func (d *doc) makePhrase(i, j, si int) *phrase {
+	// trim leading determiners for the name; keep them in the span
+	var persons, orgs, states []*mention
+	var agent *kb.Agent
+	agentEnd := -1
+	personTitle := -1
+	definite := d.toks[i].Norm == "the" || d.toks[i].Norm == "this" || d.toks[i].Norm == "that"
+	for k := i; k <= j; k++ {
+		if mi := d.mentAt[k]; mi >= 0 {
+			m := d.ments[mi]
+			if m.first < i || m.last > j { // a name cut by the chunk: ignore
+				continue
+			}
+			switch m.ent.Kind {
+			case kb.KindPerson:
+				persons = append(persons, m)
+			case kb.KindState:
+				states = append(states, m)
+			default:
+				orgs = append(orgs, m)
+			}
+			k = m.last
+			continue
+		}
+		if a, end := d.agentAt(k); a != nil && end <= j {
+			agent, agentEnd = a, end
+			if a.Person {
+				personTitle = end
+			}
+			k = end
+		}
+	}
+	if len(persons) == 0 && len(orgs) == 0 && len(states) == 0 && agent == nil {
+		return nil
+	}
+	ph := &phrase{first: i, last: j, sent: si}
+	if agent != nil {
+		ph.agent = agent.Code
+		last := d.toks[agentEnd].Norm
+		ph.plural = strings.HasSuffix(last, "s") && !strings.HasSuffix(last, "ss")
+	}
+	// hyphenated pair of people or capitals: "Kerry-Lavrov", "Tehran-Damascus-Moscow"
+	if nm := len(persons) + len(states) + len(orgs); nm >= 2 {
+		all := append(append(append([]*mention{}, persons...), states...), orgs...)
+		sort.Slice(all, func(a, b int) bool { return all[a].first < all[b].first })
+		joined := true
+		for k := 1; k < len(all); k++ {
+			if all[k].first != all[k-1].last+2 || !d.isHyphen(all[k-1].last+1) {
+				joined = false
+			}
+		}
+		if joined {
+			ph.dyad = true
+			for _, m := range all {
+				ph.actors = append(ph.actors, d.withAgent(m, agent))
+			}
+			return ph
+		}
+	}
+	switch {
+	case len(persons) > 0:
+		m := persons[len(persons)-1]
+		a := *m.actor
+		if a.Code == "UNK" || strings.HasSuffix(a.Code, "ELI") {
+			// the title in the phrase tells the role: "former President X"
+			if c := d.chunkCountry(states, orgs); c != "" && agent != nil {
+				a.Code = c + agent.Code
+			}
+		}
+		ph.actors = []*intelcell.Actor{&a}
+		ph.person = true
+	case len(orgs) > 0:
+		m := orgs[len(orgs)-1]
+		ph.actors = []*intelcell.Actor{m.actor}
+		if agent != nil && agentEnd > m.last && m.ent.Kind == kb.KindState {
+			ph.actors = []*intelcell.Actor{d.withAgent(m, agent)}
+		}
+	case len(states) > 0:
+		// the country nearest the head; "Iraq's Shi'ite-led government" → IRQGOV
+		m := states[len(states)-1]
+		if agent != nil && agentEnd < m.first && len(states) == 1 && !d.isHyphen(agentEnd+1) {
+			// "officials in Iraq" are not chunked together; an agent before the
+			// country inside one chunk ("government Iraq") is rare: keep both
+		}
+		ph.actors = []*intelcell.Actor{d.withAgent(m, agent)}
+		if personTitle >= 0 && personTitle < j && d.unknownName(personTitle+1, j) {
+			// "Iraqi Foreign Minister Ibrahim al-Jaafari" with an unknown name
+			ph.actors = []*intelcell.Actor{d.localPerson(personTitle+1, j, m.ent.Code, agent.Code)}
+			ph.person = true
+		}
+	default:
+		// an agent with no country: "militants", "a government spokesman"
+		if personTitle >= 0 && personTitle < j && d.unknownName(personTitle+1, j) {
+			ph.actors = []*intelcell.Actor{d.localPerson(personTitle+1, j, "", agent.Code)}
+			ph.person = true
+			break
+		}
+		ph.agentOnly = true
+		ph.definite = definite
+		name := d.phraseName(i, j)
+		ph.actors = []*intelcell.Actor{{ID: agent.Code, Code: agent.Code, Name: name, Kind: intelcell.KindSector}}
+		ph.person = agent.Person
+	}
+	return ph
+}
+
+// phraseName is the chunk text without leading determiners.
+func (d *doc) phraseName(i, j int) string {
+	for i < j && (determiners[d.toks[i].Norm] || d.toks[i].Kind == lex.Number) {
+		i++
+	}
+	return clean(d.tokText(i, j))
+}
+
+func (d *doc) chunkCountry(states, orgs []*mention) string {
+	if len(states) > 0 {
+		return states[len(states)-1].ent.Code
+	}
+	for _, o := range orgs {
+		if o.ent.Country != "" {
+			return o.ent.Country
+		}
+	}
+	return ""
+}
+
+// withAgent returns the actor of a country mention refined by an agent word:
+// "Iraqi" + "forces" → IRQMIL. A capital alone stands for the government.
+func (d *doc) withAgent(m *mention, agent *kb.Agent) *intelcell.Actor {
+	a := *m.actor
+	if m.ent.Kind == kb.KindState && agent != nil {
+		a.Code = m.ent.Code + agent.Code
+	}
+	return &a
+}
+
+// unknownName reports whether tokens [i, j] are capitalised words that the
+// knowledge base does not know: the name of a person introduced by a title.
+func (d *doc) unknownName(i, j int) bool {
+	if j-i > 3 {
+		return false
+	}
+	for k := i; k <= j; k++ {
+		t := &d.toks[k]
+		if d.mentAt[k] >= 0 || !(t.IsCap() || d.isHyphen(k) || t.Norm == "al" || t.Norm == "bin" || t.Norm == "de") {
+			return false
+		}
+	}
+	return true
+}
+
+// localPerson makes an actor for a person the knowledge base does not know,
+// coded from the title and country of the phrase, and remembers the surname.
+func (d *doc) localPerson(i, j int, country, agent string) *intelcell.Actor {
+	name := clean(d.tokText(i, j))
+	e := &kb.Entity{ID: "", Code: country + agent, Name: name, Kind: kb.KindPerson, Country: country, Names: []string{name}}
+	e.Roles = []kb.Role{{Code: country + agent, From: d.dateStr, To: d.dateStr}}
+	if country == "" {
+		e.Roles[0].Code = agent
+	}
+	d.local[d.toks[j].Norm] = e
+	a := &intelcell.Actor{Code: e.Roles[0].Code, Name: name, Kind: intelcell.KindPerson, Country: strp(country)}
+	return a
+}
+
+// coordinate links phrases of one sentence joined by "and", "or", commas
+// and "as well as": "with Russia, Syria and Iran". A bare demonym coordinated
+// with a phrase that has an agent shares it: "Hungarian and Romanian officials".
+func (d *doc) coordinate(si int) {
+	var idx []int
+	for k, ph := range d.aps {
+		if ph.sent == si && ph.pronoun == "" {
+			idx = append(idx, k)
+		}
+	}
+	for n := 0; n < len(idx); {
+		run := []int{idx[n]}
+		sawAnd := false
+		m := n + 1
+		for ; m < len(idx); m++ {
+			a, b := d.aps[run[len(run)-1]], d.aps[idx[m]]
+			sep, ok := d.separator(a.last+1, b.first-1)
+			if !ok {
+				break
+			}
+			if sep == "and" {
+				sawAnd = true
+			}
+			run = append(run, idx[m])
+			if sep == "and" {
+				m++
+				break
+			}
+		}
+		if len(run) > 1 && sawAnd {
+			for _, k := range run {
+				d.aps[k].group = run
+			}
+			last := d.aps[run[len(run)-1]]
+			for _, k := range run[:len(run)-1] {
+				ph := d.aps[k]
+				if ph.agent == "" && last.agent != "" && len(ph.actors) == 1 && ph.actors[0].Kind == intelcell.KindState {
+					a := *ph.actors[0]
+					a.Code = strings.TrimSuffix(a.Code, "GOV") + last.agent
+					ph.actors[0] = &a
+					ph.agent = last.agent
+					ph.plural = last.plural
+				}
+			}
+			n = m
+			continue
+		}
+		n++
+	}
+}
+
+// separator reports whether tokens [i, j] only join two coordinated phrases,
+// and whether the join is the final "and"/"or".
+func (d *doc) separator(i, j int) (string, bool) {
+	if i > j {
+		return "", false
+	}
+	words := []string{}
+	for k := i; k <= j; k++ {
+		words = append(words, d.toks[k].Norm)
+	}
+	s := strings.Join(words, " ")
+	switch s {
+	case ",":
+		return ",", true
+	case "and", "or", ", and", ", or", "as well as", ", as well as", "&", "and the", ", and the", "or the":
+		return "and", true
+	}
+	return "", false
+}
+
+// resolveReferences points pronouns ("he", "they") and definite
+// descriptions ("the official", "the militant group") at the nearest earlier
+// compatible phrase.
+func (d *doc) resolveReferences() {
+	for k, ph := range d.aps {
+		switch {
+		case ph.pronoun != "":
+			if ref := d.antecedent(k, func(o *phrase) bool {
+				switch ph.pronoun {
+				case "he", "she":
+					return o.person && len(o.actors) == 1
+				case "they":
+					return !o.person && (o.plural || o.group != nil || len(o.actors) > 0 && (o.actors[0].Kind == intelcell.KindGroup || o.actors[0].Kind == intelcell.KindState))
+				default: // it
+					return !o.person && !o.plural && len(o.actors) == 1 && o.actors[0].Kind != intelcell.KindSector
+				}
+			}); ref != nil {
+				ph.actors = ref.actorsOrGroup(d)
+				ph.person = ref.person
+			}
+		case ph.agentOnly && ph.definite:
+			code := ph.agent
+			if ref := d.antecedent(k, func(o *phrase) bool {
+				if o.agentOnly || len(o.actors) != 1 {
+					return false
+				}
+				a := o.actors[0]
+				if code == "REB" || code == "INS" || code == "UAF" || code == "SEP" {
+					return a.Kind == intelcell.KindGroup
+				}
+				return strings.HasSuffix(a.Code, code) && a.CountryCode() != ""
+			}); ref != nil {
+				ph.actors = []*intelcell.Actor{ref.actors[0]}
+				ph.agentOnly = false
+			}
+		}
+	}
+}
+
+// antecedent finds the nearest phrase before k, within three sentences, that
+// satisfies ok.
+func (d *doc) antecedent(k int, ok func(*phrase) bool) *phrase {
+	ph := d.aps[k]
+	for o := k - 1; o >= 0; o-- {
+		c := d.aps[o]
+		if ph.sent-c.sent > 3 {
+			break
+		}
+		if c.pronoun != "" && len(c.actors) == 0 || c.dyad {
+			continue
+		}
+		if len(c.actors) > 0 && ok(c) {
+			return c
+		}
+	}
+	return nil
+}
+
+// actorsOrGroup returns the actors of a phrase, or of its whole coordination.
+func (ph *phrase) actorsOrGroup(d *doc) []*intelcell.Actor {
+	if ph.group == nil {
+		return ph.actors
+	}
+	var out []*intelcell.Actor
+	for _, k := range ph.group {
+		out = append(out, d.aps[k].actors...)
+	}
+	return out
+}
+
+// mentionsOut lists every actor mention for the Document: names, and the
+// actor phrases that resolve through agents or references.
+func (d *doc) mentionsOut() []intelcell.Mention {
+	out := make([]intelcell.Mention, 0, len(d.ments))
+	for _, m := range d.ments {
+		if m.place {
+			continue
+		}
+		a := *m.actor
+		// a name inside a phrase takes the phrase's refinement ("Iraqi forces" → IRQMIL)
+		if k := d.apAt[m.first]; k >= 0 && len(d.aps[k].actors) == 1 && !d.aps[k].dyad {
+			pa := d.aps[k].actors[0]
+			if pa.CountryCode() == a.CountryCode() && a.Kind == intelcell.KindState {
+				a.Code = pa.Code
+			}
+		}
+		out = append(out, intelcell.Mention{Start: d.toks[m.first].Start, End: d.toks[m.last].End,
+			Text: clean(d.tokText(m.first, m.last)), Actor: a})
+	}
+	for _, ph := range d.aps {
+		if len(ph.actors) != 1 || d.mentAt[ph.first] >= 0 {
+			continue
+		}
+		has := false
+		for k := ph.first; k <= ph.last; k++ {
+			has = has || d.mentAt[k] >= 0
+		}
+		if has || ph.actors[0].Kind == intelcell.KindSector {
+			continue
+		}
+		out = append(out, intelcell.Mention{Start: d.toks[ph.first].Start, End: d.toks[ph.last].End,
+			Text: clean(d.tokText(ph.first, ph.last)), Actor: *ph.actors[0]})
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Start < out[b].Start })
+	return out
+}
+
+func isUpperWord(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) && !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
+}

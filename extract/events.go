@@ -1,0 +1,824 @@
+package extract
+
+import (
+	"strings"
+
+	"github.com/intelcell/intelcell"
+	"github.com/intelcell/intelcell/cameo"
+	"github.com/intelcell/intelcell/kb"
+	"github.com/intelcell/intelcell/lex"
+)
+
+// verbGroup describes the auxiliaries, negation and modality around a verb.
+type verbGroup struct {
+	start    int  // first token of the group (auxiliaries, adverbs, negation)
+	negated  bool // "not", "n't", "never"
+	modal    bool // will, would, could, may, might, should, can
+	passive  bool // be + past participle
+	intentOf int  // index of the governing intent verb ("agreed to X"), or -1
+	intent   bool
+	threat   bool
+	denied   bool // under a refusal: "refused to X"
+}
+
+// match is one pattern matched at a trigger.
+type match struct {
+	pat       *kb.Pattern
+	end       int // last token the pattern consumed
+	target    int // phrase index in the target slot, or -1
+	source    int // phrase index in the source slot, or -1
+	lits      int
+	objSearch int // where to look for a direct object when the pattern has no slot
+}
+
+// findEvents codes the events of every sentence.
+func (d *doc) findEvents() {
+	for si := range d.sents {
+		d.sentenceEvents(si)
+	}
+	d.attachCasualties()
+}
+
+// clauseEnd returns the last token of the clause that starts at or before i.
+func (d *doc) clauseEnd(i int) int {
+	s := d.sents[d.sentOf[i]]
+	for k := i + 1; k <= s.Last; k++ {
+		t := &d.toks[k]
+		if t.Text == ";" || t.Text == ":" || t.Kind == lex.Quote && k > i+1 {
+			return k - 1
+		}
+		if t.Kind == lex.Word && (t.Norm == "but" || t.Norm == "while" || t.Norm == "whereas" || t.Norm == "although" || t.Norm == "because") {
+			return k - 1
+		}
+		if t.Norm == "," && k+1 <= s.Last && (subordinators[d.toks[k+1].Norm] && d.toks[k+1].Norm != "as" || d.isSpeechAt(k+1)) {
+			return k - 1
+		}
+	}
+	return s.Last
+}
+
+// isSpeechAt reports whether a reporting phrase starts at k (", he said").
+func (d *doc) isSpeechAt(k int) bool {
+	for j := k; j < len(d.toks) && j <= k+6; j++ {
+		if d.isSpeechVerb(j) {
+			return true
+		}
+		if d.toks[j].Kind == lex.Punct {
+			return false
+		}
+	}
+	return false
+}
+
+func (d *doc) isSpeechVerb(j int) bool {
+	for _, l := range d.kb.Lemmas(d.toks[j].Norm) {
+		if speechVerbs[l] {
+			return true
+		}
+	}
+	return d.toks[j].Norm == "said" || d.toks[j].Norm == "says"
+}
+
+// clauseStart returns the first token of the clause that ends at i.
+func (d *doc) clauseStart(i int) int {
+	s := d.sents[d.sentOf[i]]
+	for k := i - 1; k >= s.First; k-- {
+		t := &d.toks[k]
+		if t.Text == ";" || t.Text == ":" {
+			return k + 1
+		}
+		if t.Kind == lex.Quote && d.quoteSide(k) != 0 {
+			return k + 1
+		}
+		if t.Kind == lex.Word && (t.Norm == "that" || t.Norm == "which" || t.Norm == "who" || t.Norm == "whom" || t.Norm == "but" || t.Norm == "because" || t.Norm == "although" || t.Norm == "whether" || t.Norm == "if") {
+			if t.Norm == "that" && k+1 <= s.Last && d.apAt[k+1] < 0 && d.apAt[k] >= 0 {
+				continue // "that" as a determiner inside a phrase
+			}
+			return k
+		}
+	}
+	return s.First
+}
+
+// quoteSide: 1 opening quote, -1 closing quote, 0 apostrophe-like.
+func (d *doc) quoteSide(k int) int {
+	t := &d.toks[k]
+	if t.Kind != lex.Quote {
+		return 0
+	}
+	switch t.Text {
+	case "“", "«", "„", "‹", "「", "『":
+		return 1
+	case "”", "»", "›", "」", "』":
+		return -1
+	}
+	nextAttached := k+1 < len(d.toks) && !d.toks[k+1].Space
+	if t.Space && nextAttached || k == 0 {
+		return 1
+	}
+	if !t.Space {
+		return -1
+	}
+	return 0
+}
+
+// verbLemmas returns the lemmas of token k that have patterns, or nil when
+// the token reads as a noun here.
+func (d *doc) verbLemmas(k int) []string {
+	t := &d.toks[k]
+	if t.Kind != lex.Word || t.IsCap() && k != d.sents[d.sentOf[k]].First {
+		return nil
+	}
+	ls := d.kb.Lemmas(t.Norm)
+	if len(ls) == 0 {
+		return nil
+	}
+	if a, _ := d.agentAt(k); a != nil {
+		return nil
+	}
+	if d.mentAt[k] >= 0 {
+		return nil
+	}
+	if k > 0 {
+		p := &d.toks[k-1]
+		if determiners[p.Norm] && p.Norm != "no" || p.Norm == "'s" || p.Kind == lex.Number {
+			return nil
+		}
+		if mi := d.mentAt[k-1]; mi >= 0 && d.ments[mi].form == kb.FormDemonym {
+			return nil
+		}
+		if d.isHyphen(k - 1) {
+			return nil // "U.S.-led", "Shi'ite-led": part of a compound modifier
+		}
+	}
+	var out []string
+	for _, l := range ls {
+		if len(d.kb.VerbPatterns(l)) > 0 {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// group analyses the verb group ending at verb token v.
+func (d *doc) group(v int) verbGroup {
+	g := verbGroup{start: v, intentOf: -1}
+	s := d.sents[d.sentOf[v]]
+	sawBe := false
+	for k := v - 1; k >= s.First; k-- {
+		t := &d.toks[k]
+		switch {
+		case negators[t.Norm] && t.Norm != "no" && t.Norm != "nor":
+			g.negated = true
+		case modals[t.Norm]:
+			g.modal = true
+		case beForms[t.Norm] && t.Norm != "'s":
+			if k == v-1 || !sawBe {
+				sawBe = true
+				if !strings.HasSuffix(d.toks[v].Norm, "ing") && isParticiple(d, v) && t.Norm != "being" || t.Norm == "been" && isParticiple(d, v) {
+					g.passive = true
+				}
+			}
+		case haveForms[t.Norm] && t.Norm != "'d" || doForms[t.Norm]:
+		case adverbs[t.Norm] || strings.HasSuffix(t.Norm, "ly") && len(t.Norm) > 4 && t.Kind == lex.Word && d.apAt[k] < 0:
+		default:
+			goto done
+		}
+		g.start = k
+	}
+done:
+	// "been" + -ing is progressive, never passive
+	if strings.HasSuffix(d.toks[v].Norm, "ing") {
+		g.passive = false
+	}
+	// "to" + verb governed by an intent verb or adjective: "agreed to set up",
+	// "would be willing to send", "threatened to strike", "refused to meet"
+	if k := g.start - 1; k > s.First && d.toks[k].Norm == "to" {
+		o := k - 1
+		for o > s.First && (adverbs[d.toks[o].Norm] || d.toks[o].Norm == "not") {
+			o--
+		}
+		t := &d.toks[o]
+		lem := ""
+		for _, l := range d.kb.Lemmas(t.Norm) {
+			if intentVerbs[l] || l == "refuse" || l == "decline" || l == "fail" {
+				lem = l
+			}
+		}
+		if lem == "" && intentAdjectives[t.Norm] {
+			lem = t.Norm
+		}
+		if lem == "" && (t.Norm == "order" || t.Norm == "ordered" || t.Norm == "plans" || t.Norm == "plan") {
+			lem = "plan"
+		}
+		if lem != "" {
+			og := d.group(o)
+			g.intentOf = o
+			g.negated = g.negated || og.negated
+			g.modal = g.modal || og.modal
+			switch lem {
+			case "refuse", "decline", "fail", "unwilling", "reluctant":
+				g.denied = true
+			case "threaten", "vow", "warn":
+				g.threat = true
+			case "seem", "appear", "try", "attempt", "move", "continue", "able", "going", "set", "poised", "due", "likely", "expect", "about":
+				// "appeared to coordinate", "is set to meet": the act itself,
+				// stated with less certainty or planned in the near future
+				g.intent = g.modal
+			default:
+				g.intent = true
+			}
+			g.start = og.start
+		}
+	}
+	if g.modal {
+		g.intent = true
+	}
+	return g
+}
+
+// isParticiple reports whether token v can be a past participle.
+func isParticiple(d *doc, v int) bool {
+	n := d.toks[v].Norm
+	if strings.HasSuffix(n, "ed") || strings.HasSuffix(n, "en") || strings.HasSuffix(n, "wn") {
+		return true
+	}
+	for _, l := range d.kb.Lemmas(n) {
+		if l != n && !strings.HasSuffix(n, "s") && !strings.HasSuffix(n, "ing") {
+			return true
+		}
+	}
+	return false
+}
+
+// matchPattern matches pattern elements pt starting at token i (inclusive),
+// not beyond end. It returns the match or ok=false.
+func (d *doc) matchPattern(pt []kb.PatTok, i, end int, m *match) bool {
+	if len(pt) == 0 {
+		m.end = i - 1
+		return true
+	}
+	if i > end+1 {
+		return false
+	}
+	switch el := pt[0]; el.Kind {
+	case kb.PatSkip:
+		for k := i; k <= end+1 && k <= i+6; k++ {
+			if d.matchPattern(pt[1:], k, end, m) {
+				return true
+			}
+		}
+		return false
+	case kb.PatTarget, kb.PatSource:
+		// skip determiners before the phrase
+		k := i
+		for k <= end && determiners[d.toks[k].Norm] && d.apAt[k] < 0 {
+			k++
+		}
+		if k > end {
+			return false
+		}
+		ap := d.apAt[k]
+		if ap < 0 {
+			return false
+		}
+		ph := d.aps[ap]
+		last := ph.last
+		if ph.group != nil {
+			last = d.aps[ph.group[len(ph.group)-1]].last
+		}
+		save := *m
+		if el.Kind == kb.PatTarget {
+			m.target = ap
+		} else {
+			m.source = ap
+		}
+		if d.matchPattern(pt[1:], last+1, end, m) {
+			return true
+		}
+		*m = save
+		return false
+	default:
+		// a literal: allow up to two skippable words (articles, possessives,
+		// adjectives, numbers) before it
+		for skip, k := 0, i; k <= end && skip <= 2; k++ {
+			if d.wordMatches(k, el.Words) {
+				m.lits++
+				if d.matchPattern(pt[1:], k+1, end, m) {
+					return true
+				}
+				m.lits--
+			}
+			t := &d.toks[k]
+			if !(determiners[t.Norm] || t.Kind == lex.Number || t.Norm == "'s" || d.isHyphen(k) ||
+				t.Kind == lex.Word && !prepositions[t.Norm] && !conjunctions[t.Norm] && d.apAt[k] < 0 && !isAux(t)) {
+				return false
+			}
+			if !(determiners[t.Norm] || t.Norm == "'s") {
+				skip++
+			}
+		}
+		return false
+	}
+}
+
+// wordMatches reports whether token k is one of the words or a plural of one.
+func (d *doc) wordMatches(k int, words []string) bool {
+	n := d.toks[k].Norm
+	for _, w := range words {
+		if n == w || n == w+"s" || n == w+"es" || strings.HasSuffix(w, "y") && n == w[:len(w)-1]+"ies" {
+			return true
+		}
+	}
+	return false
+}
+
+// bestMatch tries every pattern of the lemmas at verb v.
+func (d *doc) bestMatch(lemmas []string, v, end int) *match {
+	var best *match
+	for _, l := range lemmas {
+		for _, p := range d.kb.VerbPatterns(l) {
+			if best != nil && p.Lits < best.lits {
+				break // patterns are sorted most specific first
+			}
+			m := &match{pat: p, target: -1, source: -1}
+			if d.matchPattern(p.Toks, v+1, end, m) && (best == nil || m.lits > best.lits) {
+				m.objSearch = m.end + 1
+				best = m
+			}
+		}
+	}
+	return best
+}
+
+// denialStart returns the first token of a clause denied by a verb such as
+// "rejected the notion that" or "denied that", or -1.
+func (d *doc) denialStart(si int) int {
+	s := d.sents[si]
+	for k := s.First; k <= s.Last; k++ {
+		isDenial := false
+		for _, l := range d.kb.Lemmas(d.toks[k].Norm) {
+			isDenial = isDenial || denialVerbs[l]
+		}
+		if !isDenial && d.toks[k].Norm != "denied" {
+			continue
+		}
+		for j := k + 1; j <= s.Last && j <= k+5; j++ {
+			n := d.toks[j].Norm
+			if n == "that" {
+				return j + 1
+			}
+			if !(determiners[n] || denialNouns[n] || n == "out" || adverbs[n]) {
+				break
+			}
+		}
+	}
+	return -1
+}
+
+// subjectOf finds the phrase acting as the subject of the verb group that
+// starts at g, or -1.
+func (d *doc) subjectOf(g int) int {
+	cs := d.clauseStart(g)
+	s := d.sents[d.sentOf[g]]
+	// relative clause: "X, which/who VERB" → X
+	if cs < g && (d.toks[cs].Norm == "who" || d.toks[cs].Norm == "which") && cs == g-1 {
+		k := cs - 1
+		if k >= s.First && d.toks[k].Text == "," {
+			k--
+		}
+		if k >= s.First && d.apAt[k] >= 0 {
+			return d.apAt[k]
+		}
+	}
+	for k := g - 1; k >= cs; k-- {
+		ap := d.apAt[k]
+		if ap < 0 {
+			continue
+		}
+		ph := d.aps[ap]
+		k = ph.first
+		if ph.dyad || len(ph.actors) == 0 {
+			continue
+		}
+		if d.governed(ph) {
+			continue
+		}
+		return ap
+	}
+	return -1
+}
+
+// governed reports whether a phrase is the object of a preposition or of a
+// verb (and so cannot be a subject). For a coordination the first member
+// decides.
+func (d *doc) governed(ph *phrase) bool {
+	first := ph.first
+	if ph.group != nil {
+		first = d.aps[ph.group[0]].first
+	}
+	k := first - 1
+	s := d.sents[ph.sent]
+	for k >= s.First && (determiners[d.toks[k].Norm] || adverbs[d.toks[k].Norm]) {
+		k--
+	}
+	if k < s.First {
+		return false
+	}
+	t := &d.toks[k]
+	if prepositions[t.Norm] && t.Norm != "as" {
+		return true
+	}
+	if len(d.verbLemmas(k)) > 0 || isAux(t) && !beForms[t.Norm] {
+		return true
+	}
+	return false
+}
+
+// objectAfter returns the phrase directly after token i (a direct object), or -1.
+func (d *doc) objectAfter(i, end int) int {
+	for k := i; k <= end && k <= i+3; k++ {
+		if ap := d.apAt[k]; ap >= 0 {
+			if d.aps[ap].dyad {
+				return -1
+			}
+			return ap
+		}
+		t := &d.toks[k]
+		if !(determiners[t.Norm] || t.Kind == lex.Number || adverbs[t.Norm]) {
+			return -1
+		}
+	}
+	return -1
+}
+
+// byAgent returns the phrase after "by" following token i, for passives.
+func (d *doc) byAgent(i, end int) int {
+	for k := i; k <= end && k <= i+8; k++ {
+		if d.toks[k].Norm == "by" {
+			for j := k + 1; j <= end && j <= k+3; j++ {
+				if ap := d.apAt[j]; ap >= 0 {
+					return ap
+				}
+			}
+			return -1
+		}
+	}
+	return -1
+}
+
+type pending struct {
+	src, tgt  []*intelcell.Actor
+	code      string
+	trigger   int
+	spanFirst int
+	spanLast  int
+	negated   bool
+	intent    bool
+	pattern   string
+	consumed  [2]int // tokens a verb pattern consumed, so noun triggers inside are not coded again
+	violent   bool
+	srcAP     int
+	statement bool
+}
+
+// sentenceEvents codes the verb and noun events of sentence si.
+func (d *doc) sentenceEvents(si int) {
+	s := d.sents[si]
+	denied := d.denialStart(si)
+	var out []pending
+	intentHosts := map[int]bool{}
+	lastSubject := -1
+	lastVerb := -1
+	for v := s.First; v <= s.Last; v++ {
+		lemmas := d.verbLemmas(v)
+		if len(lemmas) == 0 {
+			continue
+		}
+		g := d.group(v)
+		end := d.clauseEnd(v)
+		m := d.bestMatch(lemmas, v, end)
+		if m == nil || m.pat.Code == "---" {
+			continue
+		}
+		code := m.pat.Code
+		// subject: explicit slot, grammatical subject, intent host's subject,
+		// or the subject of the previous coordinated verb
+		subj := m.source
+		if subj < 0 {
+			start := g.start
+			subj = d.subjectOf(start)
+		}
+		if subj < 0 && lastSubject >= 0 && lastVerb >= 0 && d.coordinatedVerbs(lastVerb, g.start) {
+			subj = lastSubject
+		}
+		obj := m.target
+		if obj < 0 {
+			obj = d.objectAfter(m.objSearch, end)
+			if obj >= 0 && d.toks[m.objSearch-1].Kind == lex.Word && prepositions[d.toks[m.objSearch-1].Norm] && m.lits == 0 {
+				obj = -1
+			}
+		}
+		if g.passive {
+			by := d.byAgent(m.end+1, end)
+			if m.target < 0 {
+				obj = subj
+				subj = by
+			} else if by >= 0 {
+				subj = by
+			}
+		}
+		if g.intentOf >= 0 {
+			intentHosts[g.intentOf] = true
+		}
+		intent := g.intent || g.threat
+		if intent {
+			code = cameo.Intent(code)
+		}
+		p := pending{code: code, trigger: v, negated: g.negated || g.denied || denied >= 0 && v >= denied,
+			intent: intent, pattern: m.pat.Text, consumed: [2]int{v, m.end}, srcAP: subj}
+		p.spanFirst, p.spanLast = g.start, m.end
+		if subj >= 0 {
+			p.src = d.aps[subj].actorsOrGroup(d)
+			p.spanFirst = min(p.spanFirst, d.aps[subj].first)
+		}
+		if obj >= 0 {
+			p.tgt = d.aps[obj].actorsOrGroup(d)
+			last := d.aps[obj].last
+			if gr := d.aps[obj].group; gr != nil {
+				last = d.aps[gr[len(gr)-1]].last
+			}
+			p.spanLast = max(p.spanLast, last)
+		}
+		root := cameo.Root(code)
+		p.violent = root == "18" || root == "19" || root == "20"
+		p.statement = root == "01"
+		out = append(out, p)
+		if subj >= 0 {
+			lastSubject, lastVerb = subj, v
+		}
+	}
+	// an intent verb whose embedded act was coded is not an event of its own
+	kept := out[:0]
+	for _, p := range out {
+		if intentHosts[p.trigger] {
+			continue
+		}
+		kept = append(kept, p)
+	}
+	out = kept
+	out = append(out, d.nounEvents(si, out, denied)...)
+	d.emit(si, out)
+}
+
+// coordinatedVerbs reports whether the verb at b shares the subject of the
+// verb at a: only commas, "and", "as well as", objects and adverbials
+// between, no new clause.
+func (d *doc) coordinatedVerbs(a, b int) bool {
+	sawConj := false
+	for k := a + 1; k < b; k++ {
+		t := &d.toks[k]
+		if t.Text == ";" || t.Text == ":" || t.Kind == lex.Quote {
+			return false
+		}
+		if t.Kind == lex.Word && (subordinators[t.Norm] && t.Norm != "as" && t.Norm != "after" && t.Norm != "before") {
+			return false
+		}
+		if t.Norm == "and" || t.Norm == "," || t.Norm == "as" || t.Norm == "or" {
+			sawConj = true
+		}
+	}
+	return sawConj
+}
+
+// nounEvents codes nominal triggers: "airstrikes against IS", "the
+// Kerry-Lavrov meeting", "an air strike by an Iraqi warplane".
+func (d *doc) nounEvents(si int, verbs []pending, denied int) []pending {
+	s := d.sents[si]
+	var out []pending
+	for k := s.First; k <= s.Last; k++ {
+		t := &d.toks[k]
+		if t.Kind != lex.Word {
+			continue
+		}
+		consumed := false
+		for _, p := range verbs {
+			consumed = consumed || k >= p.consumed[0] && k <= p.consumed[1]
+		}
+		if consumed || len(d.verbLemmas(k)) > 0 && d.nounReading(k) == false {
+			continue
+		}
+		pats := d.kb.NounPatterns(t.Norm)
+		if sg := singular(t.Norm); sg != t.Norm {
+			pats = append(pats, d.kb.NounPatterns(sg)...)
+		}
+		if len(pats) == 0 {
+			continue
+		}
+		end := d.clauseEnd(k)
+		var best *match
+		headEnd := -1
+		for _, p := range pats {
+			he := d.matchHead(p.Head, k)
+			if he < 0 {
+				continue
+			}
+			m := &match{pat: p, target: -1, source: -1}
+			if d.matchPattern(p.Toks, he+1, end, m) && (best == nil || m.lits > best.lits || m.lits == best.lits && he > headEnd) {
+				best, headEnd = m, he
+			}
+		}
+		if best == nil || best.pat.Code == "---" {
+			continue
+		}
+		p := pending{code: best.pat.Code, trigger: k, pattern: best.pat.Text, srcAP: -1,
+			negated: denied >= 0 && k >= denied, spanFirst: k, spanLast: max(best.end, headEnd)}
+		// source and target from the phrase the noun heads or follows
+		ap := d.apAt[k]
+		if ap < 0 && k > s.First {
+			if pa := d.apAt[k-1]; pa >= 0 {
+				ap = pa
+			}
+		}
+		if ap >= 0 && d.aps[ap].first < k {
+			ph := d.aps[ap]
+			p.spanFirst = ph.first
+			if ph.dyad && len(ph.actors) >= 2 {
+				for a := 0; a < len(ph.actors); a++ {
+					for b := a + 1; b < len(ph.actors); b++ {
+						q := p
+						q.src, q.tgt = ph.actors[a:a+1], ph.actors[b:b+1]
+						out = append(out, d.finishNoun(q))
+					}
+				}
+				k = headEnd
+				continue
+			}
+			p.src = ph.actors
+			p.srcAP = ap
+		}
+		if best.source >= 0 {
+			p.src = d.aps[best.source].actorsOrGroup(d)
+		}
+		if p.src == nil {
+			if by := d.byAgent(headEnd+1, min(end, headEnd+3)); by >= 0 {
+				p.src = d.aps[by].actorsOrGroup(d)
+				p.spanLast = max(p.spanLast, d.aps[by].last)
+			}
+		}
+		if p.src == nil {
+			// object of a light verb: "conducting airstrikes", "held talks"
+			for j := k - 1; j >= s.First && j >= k-4; j-- {
+				isLight := false
+				for _, l := range d.kb.Lemmas(d.toks[j].Norm) {
+					isLight = isLight || lightVerbs[l]
+				}
+				if isLight {
+					g := d.group(j)
+					if subj := d.subjectOf(g.start); subj >= 0 {
+						p.src = d.aps[subj].actorsOrGroup(d)
+						p.spanFirst = min(g.start, d.aps[subj].first)
+						p.negated = p.negated || g.negated
+						if g.intent || g.threat {
+							p.intent = true
+							p.code = cameo.Intent(p.code)
+						}
+					}
+					break
+				}
+			}
+		}
+		if best.target >= 0 {
+			p.tgt = d.aps[best.target].actorsOrGroup(d)
+			p.spanLast = max(p.spanLast, d.aps[best.target].last)
+		} else {
+			for j := headEnd + 1; j <= end && j <= headEnd+2; j++ {
+				n := d.toks[j].Norm
+				if n == "against" || n == "on" || n == "targeting" || n == "with" || n == "at" || n == "between" {
+					if obj := d.objectAfter(j+1, end); obj >= 0 {
+						p.tgt = d.aps[obj].actorsOrGroup(d)
+						p.spanLast = max(p.spanLast, d.aps[obj].last)
+					}
+					break
+				}
+			}
+		}
+		out = append(out, d.finishNoun(p))
+		k = headEnd
+	}
+	return out
+}
+
+func (d *doc) finishNoun(p pending) pending {
+	root := cameo.Root(p.code)
+	p.violent = root == "18" || root == "19" || root == "20"
+	p.consumed = [2]int{p.trigger, p.trigger}
+	return p
+}
+
+// nounReading reports whether an ambiguous word (attack, strike, talks)
+// reads as a noun at k: after a determiner, a number, a possessive or a
+// modifier inside a noun phrase.
+func (d *doc) nounReading(k int) bool {
+	if k == 0 {
+		return false
+	}
+	p := &d.toks[k-1]
+	if determiners[p.Norm] || p.Kind == lex.Number || p.Norm == "'s" || d.isHyphen(k-1) {
+		return true
+	}
+	if ap := d.apAt[k-1]; ap >= 0 && d.apAt[k] == ap {
+		return true
+	}
+	if !isAux(p) && !pronouns[p.Norm] && p.Kind == lex.Word && d.apAt[k-1] < 0 && !prepositions[p.Norm] && p.Norm != "to" && len(d.kb.Lemmas(p.Norm)) == 0 {
+		return true // an adjective: "deadly attack", "fresh talks"
+	}
+	return false
+}
+
+// matchHead matches a noun pattern's head words at k (the last may be
+// plural) and returns the last token, or -1.
+func (d *doc) matchHead(head []string, k int) int {
+	j := k
+	for i, w := range head {
+		for i > 0 && j < len(d.toks) && d.isHyphen(j) {
+			j++
+		}
+		if j >= len(d.toks) {
+			return -1
+		}
+		n := d.toks[j].Norm
+		if n != w && !(i == len(head)-1 && singular(n) == w) {
+			return -1
+		}
+		j++
+	}
+	return j - 1
+}
+
+// singular strips a regular plural ending.
+func singular(w string) string {
+	switch {
+	case strings.HasSuffix(w, "ies") && len(w) > 4:
+		return w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "ses") || strings.HasSuffix(w, "xes") || strings.HasSuffix(w, "ches") || strings.HasSuffix(w, "shes"):
+		return w[:len(w)-2]
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && len(w) > 3:
+		return w[:len(w)-1]
+	}
+	return w
+}
+
+// emit turns pending events into Document events: one per source-target pair,
+// dropping incomplete events (except statements), self-directed events and
+// duplicates.
+func (d *doc) emit(si int, ps []pending) {
+	seen := map[string]bool{}
+	for _, p := range ps {
+		srcs, tgts := p.src, p.tgt
+		root := cameo.Root(p.code)
+		if len(srcs) == 0 {
+			continue
+		}
+		if len(tgts) == 0 {
+			if !(root == "01" || root == "14" || root == "15") {
+				continue
+			}
+			tgts = []*intelcell.Actor{nil}
+		}
+		for _, s := range srcs {
+			for _, t := range tgts {
+				if t != nil && (s.Code == t.Code && s.Name == t.Name) {
+					continue
+				}
+				if s.Kind == intelcell.KindSector && (t == nil || t.Kind == intelcell.KindSector) && root != "01" {
+					continue // "officials met reporters": no coded actor
+				}
+				key := s.Code + "|" + s.Name + "|" + root
+				if t != nil {
+					key += "|" + t.Code + "|" + t.Name
+				}
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+				d.events = append(d.events, d.makeEvent(si, p, s, t))
+			}
+		}
+	}
+}
+
+func (d *doc) makeEvent(si int, p pending, s, t *intelcell.Actor) intelcell.Event {
+	c, _ := cameo.Lookup(p.code)
+	e := intelcell.Event{
+		Source: s, Target: t, Cameo: p.code, Plover: c.Plover, Goldstein: c.Goldstein, QuadClass: c.QuadClass,
+		Negated: p.negated, Intent: p.intent, Date: d.dateOf(si),
+		Span:    intelcell.Span{Start: d.toks[p.spanFirst].Start, End: d.toks[p.spanLast].End},
+		Trigger: intelcell.Span{Start: d.toks[p.trigger].Start, End: d.toks[p.trigger].End},
+		Pattern: p.pattern,
+	}
+	if pl := d.placeFor(si, p.trigger); pl != nil {
+		e.Place = pl
+	}
+	return e
+}

@@ -1,0 +1,233 @@
+package extract
+
+import (
+	"strings"
+
+	"github.com/intelcell/intelcell"
+	"github.com/intelcell/intelcell/geo"
+	"github.com/intelcell/intelcell/kb"
+	"github.com/intelcell/intelcell/lex"
+)
+
+// place is a place name found at tokens [first, last].
+type place struct {
+	first, last int
+	out         intelcell.Place
+	geo         geo.Place
+	resolved    bool
+}
+
+var locatives = set("in", "near", "at", "from", "outside", "to", "into", "across", "around", "of", "toward",
+	"towards", "through", "inside", "across", "within", "northern", "southern", "eastern", "western", "central",
+	"north", "south", "east", "west", "northeastern", "northwestern", "southeastern", "southwestern", "downtown")
+
+// notPlaces are capitalised words that gazetteers hold as places but that in
+// news are almost always something else.
+var notPlaces = set("president", "minister", "sunday", "monday", "tuesday", "wednesday", "thursday", "friday",
+	"saturday", "god", "allah", "islam", "state", "department", "ministry", "army", "police", "reuters",
+	"university", "city", "street", "road", "said", "mr", "mrs", "party", "house", "white", "senate", "congress",
+	"parliament", "council", "court", "people", "union", "republic", "kingdom", "national", "federal", "central",
+	"international", "news", "post", "times", "media", "press", "agency", "force", "forces", "the", "a", "an",
+	"prime", "general", "secretary", "foreign", "defense", "defence", "interior", "chief", "commander", "leader",
+	"king", "queen", "prince", "royal", "supreme", "islamic", "christian", "jewish", "muslim", "arab", "african",
+	"european", "american", "western", "eastern", "northern", "southern", "north", "south", "east", "west",
+	"new", "old", "great", "little", "upper", "lower", "saint", "st", "fort", "port", "mount", "lake", "cape")
+
+// findPlaces geocodes country names, capitals, regions and gazetteer places.
+func (d *doc) findPlaces() {
+	d.placeAt = make([]int, len(d.toks))
+	for i := range d.placeAt {
+		d.placeAt[i] = -1
+	}
+	ctx := geo.Context{Countries: map[string]float64{}}
+	for _, m := range d.ments {
+		if c := m.ent.Country; c != "" && (m.ent.Kind == kb.KindState || m.ent.Kind == kb.KindPerson) {
+			ctx.Countries[c]++
+		}
+	}
+	for i := 0; i < len(d.toks); i++ {
+		if mi := d.mentAt[i]; mi >= 0 {
+			m := d.ments[mi]
+			if m.ent.Kind == kb.KindState && m.form != kb.FormDemonym {
+				if pl := d.statePlace(m, ctx); pl != nil {
+					d.addPlace(pl)
+					ctx.Near = append(ctx.Near, pl.geo)
+				}
+			}
+			i = m.last
+			continue
+		}
+		if d.x.geo == nil {
+			continue
+		}
+		if pl := d.gazetteerPlace(i, ctx); pl != nil {
+			d.addPlace(pl)
+			if pl.geo.Kind == geo.City || pl.geo.Kind == geo.Admin1 {
+				ctx.Near = append(ctx.Near, pl.geo)
+				ctx.Countries[pl.geo.Country] += 0.5
+			}
+			i = pl.last
+		}
+	}
+}
+
+func (d *doc) addPlace(pl *place) {
+	d.places = append(d.places, pl)
+	for k := pl.first; k <= pl.last; k++ {
+		d.placeAt[k] = len(d.places) - 1
+	}
+}
+
+// statePlace places a country name at its centre and a capital at the city.
+func (d *doc) statePlace(m *mention, ctx geo.Context) *place {
+	e := m.ent
+	pl := &place{first: m.first, last: m.last}
+	text := clean(d.tokText(m.first, m.last))
+	switch m.form {
+	case kb.FormName:
+		pl.geo = geo.Place{Name: e.Name, Country: e.Code, Lat: e.Lat, Lon: e.Lon, Kind: geo.Country}
+	case kb.FormCapital:
+		if d.x.geo == nil {
+			return nil
+		}
+		c := geo.Context{Countries: map[string]float64{e.Code: 100}}
+		g, _, ok := d.x.geo.Resolve(text, c)
+		if !ok || g.Country != e.Code {
+			return nil // a seat of government ("the Kremlin") rather than a city
+		}
+		pl.geo = g
+		// a capital after a locative preposition is a place, not the government
+		if m.first > 0 && locatives[d.toks[m.first-1].Norm] && d.toks[m.first-1].Norm != "from" {
+			m.place = true
+		}
+	default:
+		return nil
+	}
+	pl.out = intelcell.Place{Start: d.toks[m.first].Start, End: d.toks[m.last].End, Text: text, Name: pl.geo.Name,
+		Lat: pl.geo.Lat, Lon: pl.geo.Lon, Country: strp(pl.geo.Country), Kind: pl.geo.Kind.String()}
+	pl.resolved = true
+	return pl
+}
+
+// gazetteerPlace matches the longest gazetteer name starting at token i.
+func (d *doc) gazetteerPlace(i int, ctx geo.Context) *place {
+	t := &d.toks[i]
+	if t.Kind != lex.Word || !t.IsCap() || notPlaces[t.Norm] {
+		return nil
+	}
+	if k := d.apAt[i]; k >= 0 && d.aps[k].person {
+		return nil
+	}
+	si := d.sentOf[i]
+	maxW := d.x.geo.MaxWords()
+	for n := min(maxW, 6); n >= 1; n-- {
+		j, words := i, 0
+		parts := make([]string, 0, n)
+		for j < len(d.toks) && words < n && d.sentOf[j] == si {
+			tk := &d.toks[j]
+			if d.isHyphen(j) {
+				parts = append(parts, "-")
+				j++
+				continue
+			}
+			if tk.Kind != lex.Word || d.mentAt[j] >= 0 && words > 0 {
+				break
+			}
+			parts = append(parts, tk.Text)
+			words++
+			j++
+		}
+		if words != n {
+			continue
+		}
+		last := j - 1
+		if !d.toks[last].IsCap() && d.toks[last].Norm != "al" {
+			continue
+		}
+		name := strings.ReplaceAll(strings.Join(parts, " "), " - ", "-")
+		key := geo.Normalize(name)
+		if !d.x.geo.Has(key) {
+			continue
+		}
+		if n == 1 && (geo.IsCommonWord(key) || d.kb.Surnames(t.Norm) != nil) {
+			continue
+		}
+		prev := ""
+		if i > 0 {
+			prev = d.toks[i-1].Norm
+		}
+		g, conf, ok := d.x.geo.Resolve(name, ctx)
+		if !ok {
+			continue
+		}
+		sentenceStart := i == d.sents[si].First
+		// a single capitalised word needs some support: a locative
+		// preposition, a known country, or a sizeable population
+		if n == 1 && !locatives[prev] && ctx.Countries[g.Country] == 0 && g.Population < 100000 && g.Kind == geo.City {
+			continue
+		}
+		if sentenceStart && n == 1 && g.Population < 50000 && ctx.Countries[g.Country] == 0 {
+			continue
+		}
+		if conf < 0.05 {
+			continue
+		}
+		pl := &place{first: i, last: last, geo: g, resolved: true}
+		pl.out = intelcell.Place{Start: d.toks[i].Start, End: d.toks[last].End, Text: clean(d.tokText(i, last)),
+			Name: g.Name, Lat: g.Lat, Lon: g.Lon, Country: strp(g.Country), Kind: g.Kind.String()}
+		return pl
+	}
+	return nil
+}
+
+// placeFor picks the place of an event: the first place after the trigger in
+// its sentence (the most specific when several follow), else the nearest
+// before it in the sentence.
+func (d *doc) placeFor(si, trigger int) *intelcell.Place {
+	s := d.sents[si]
+	var before, after *place
+	for _, pl := range d.places {
+		if pl.first < s.First || pl.last > s.Last || !pl.resolved {
+			continue
+		}
+		if pl.first > trigger {
+			if after == nil || specificity(pl) > specificity(after) {
+				after = pl
+			}
+		} else if before == nil || pl.first > before.first || specificity(pl) > specificity(before) {
+			before = pl
+		}
+	}
+	pick := after
+	if pick == nil || before != nil && specificity(before) > specificity(pick) {
+		pick = before
+	}
+	if pick == nil {
+		return nil
+	}
+	out := pick.out
+	return &out
+}
+
+func specificity(p *place) int {
+	switch p.geo.Kind {
+	case geo.City:
+		return 3
+	case geo.Admin1, geo.Area:
+		return 2
+	case geo.Region:
+		return 0
+	}
+	return 1
+}
+
+// placesOut lists the geocoded places for the Document.
+func (d *doc) placesOut() []intelcell.Place {
+	out := make([]intelcell.Place, 0, len(d.places))
+	for _, pl := range d.places {
+		if pl.resolved {
+			out = append(out, pl.out)
+		}
+	}
+	return out
+}

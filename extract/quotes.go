@@ -1,0 +1,235 @@
+package extract
+
+import (
+	"strings"
+
+	"github.com/intelcell/intelcell"
+	"github.com/intelcell/intelcell/lex"
+)
+
+// findQuotes finds direct quotes (any quotation-mark style, balanced or not,
+// split over sentences) and reported speech ("X said that ...", "..., X
+// said"), each with its speaker.
+func (d *doc) findQuotes() {
+	inQuote := make([]bool, len(d.toks))
+	for i := 0; i < len(d.toks); i++ {
+		if d.quoteSide(i) != 1 || !d.opensQuote(i) {
+			continue
+		}
+		j := d.closeQuote(i)
+		if j < 0 || j <= i+1 {
+			continue
+		}
+		for k := i; k <= j; k++ {
+			inQuote[k] = true
+		}
+		start, end := d.toks[i].End, d.toks[j].Start
+		if end <= start {
+			continue
+		}
+		text := strings.TrimSpace(d.text[start:end])
+		text = strings.TrimRight(text, ",")
+		q := intelcell.Quote{Text: clean(text), Direct: true,
+			Span: intelcell.Span{Start: d.toks[i].Start, End: d.toks[j].End}}
+		q.Speaker = d.quoteSpeaker(i, j)
+		d.quotes = append(d.quotes, q)
+		i = j
+	}
+	d.reportedSpeech(inQuote)
+}
+
+// opensQuote reports whether the quote mark at i opens a quotation: a word
+// follows it and, for single marks, it is not an apostrophe.
+func (d *doc) opensQuote(i int) bool {
+	if i+1 >= len(d.toks) || d.toks[i+1].Space {
+		return false
+	}
+	t := d.toks[i].Text
+	if t == "'" || t == "’" {
+		return false
+	}
+	return true
+}
+
+// closeQuote finds the mark closing the quote opened at i: a quote mark of
+// the matching family attached to the word before it. An unbalanced quote
+// ends at the end of its paragraph.
+func (d *doc) closeQuote(i int) int {
+	open := d.toks[i].Text
+	single := open == "‘" || open == "‹" || open == "‚"
+	for k := i + 1; k < len(d.toks); k++ {
+		t := &d.toks[k]
+		if t.Blank || t.Newline && k > i+1 && d.toks[k-1].Kind != lex.Word {
+			return k - 1 // paragraph ended: unbalanced quote
+		}
+		if t.Kind != lex.Quote || t.Space && k+1 < len(d.toks) && !d.toks[k+1].Space {
+			continue
+		}
+		isSingle := t.Text == "’" || t.Text == "'" || t.Text == "›" || t.Text == "‘"
+		if single != isSingle {
+			continue
+		}
+		if isSingle && k+1 < len(d.toks) && !d.toks[k+1].Space && d.toks[k+1].Kind == lex.Word {
+			continue // an apostrophe inside a word
+		}
+		return k
+	}
+	if k := len(d.toks) - 1; k > i {
+		return k
+	}
+	return -1
+}
+
+// quoteSpeaker finds who said the quote [i, j]: "..., X said", "..., said
+// X", "X said: ...", "X told CNN: ...".
+func (d *doc) quoteSpeaker(i, j int) *intelcell.Actor {
+	// after the quote, in the same sentence
+	for k := j + 1; k < len(d.toks) && k <= j+8; k++ {
+		t := &d.toks[k]
+		if t.Kind == lex.Quote && d.quoteSide(k) == 1 || t.Text == "." && k > j+1 {
+			break
+		}
+		if d.isSpeechVerb(k) {
+			// ", said X" or ", X said"
+			if a := d.speakerNear(k, j+1); a != nil {
+				return a
+			}
+			break
+		}
+	}
+	// before the quote: "X said:", "X told CNN television:"
+	si := d.sentOf[i]
+	s := d.sents[si]
+	for k := i - 1; k >= s.First && k >= i-14; k-- {
+		if d.isSpeechVerb(k) {
+			g := d.group(k)
+			if subj := d.subjectOf(g.start); subj >= 0 {
+				return d.speakerActor(subj)
+			}
+			break
+		}
+	}
+	// the previous sentence ended with "X said:" or the speaker was set up
+	// just before ("Kerry replied.")
+	return nil
+}
+
+// speakerNear returns the speaker phrase next to a speech verb at k: after it
+// ("said X") or before it ("X said"), not before limit.
+func (d *doc) speakerNear(k, limit int) *intelcell.Actor {
+	for j := k + 1; j <= k+3 && j < len(d.toks); j++ {
+		if ap := d.apAt[j]; ap >= 0 {
+			return d.speakerActor(ap)
+		}
+		if d.toks[j].Kind == lex.Punct {
+			break
+		}
+	}
+	for j := k - 1; j >= limit; j-- {
+		if ap := d.apAt[j]; ap >= 0 {
+			return d.speakerActor(ap)
+		}
+	}
+	return nil
+}
+
+func (d *doc) speakerActor(ap int) *intelcell.Actor {
+	ph := d.aps[ap]
+	if len(ph.actors) == 0 {
+		return nil
+	}
+	a := *ph.actors[0]
+	return &a
+}
+
+// reportedSpeech records indirect quotes: "X said (that) CLAUSE" and
+// "CLAUSE, X said".
+func (d *doc) reportedSpeech(inQuote []bool) {
+	for si, s := range d.sents {
+		for k := s.First; k <= s.Last; k++ {
+			if inQuote[k] || !d.isSpeechVerb(k) {
+				continue
+			}
+			g := d.group(k)
+			// "CLAUSE, X said (on Sunday)." — the reporting phrase ends the sentence
+			if c := d.commaBefore(g.start, s.First); c > s.First && d.tailOnly(k+1, s.Last) {
+				subj := d.subjectOf(g.start)
+				if subj >= 0 && d.aps[subj].first > c && !inQuote[s.First] && !inQuote[c-1] {
+					d.addIndirect(s.First, c-1, subj)
+					break
+				}
+			}
+			// "X said (that) CLAUSE."
+			subj := d.subjectOf(g.start)
+			if subj < 0 {
+				continue
+			}
+			from := k + 1
+			for from <= s.Last && (d.toks[from].Norm == "that" || d.toks[from].Norm == "on" || dayNames[d.toks[from].Norm] != 0 || d.toks[from].Norm == "sunday") {
+				from++
+			}
+			// a direct quote follows: "X told CNN: “...”" is not reported speech
+			direct := false
+			for j := k + 1; j <= s.Last && j <= k+6; j++ {
+				direct = direct || d.toks[j].Kind == lex.Quote && d.quoteSide(j) == 1
+			}
+			if direct {
+				continue
+			}
+			// skip "told REPORTERS"
+			if ap := d.apAt[from]; ap >= 0 && d.toks[k].Norm != "said" {
+				from = d.aps[ap].last + 1
+				if from <= s.Last && d.toks[from].Norm == "that" {
+					from++
+				}
+			}
+			to := s.Last
+			for to > from && (d.toks[to].Kind == lex.Punct) {
+				to--
+			}
+			if to-from >= 3 && !inQuote[from] && d.toks[from].Kind == lex.Word {
+				d.addIndirect(from, to, subj)
+			}
+			_ = si
+			break
+		}
+	}
+}
+
+// tailOnly reports whether tokens [i, last] are only a short adverbial
+// ("on Sunday", "in a statement") and punctuation.
+func (d *doc) tailOnly(i, last int) bool {
+	words := 0
+	for k := i; k <= last; k++ {
+		if d.toks[k].Kind == lex.Quote && d.quoteSide(k) == 1 {
+			return false
+		}
+		if d.toks[k].Kind == lex.Word || d.toks[k].Kind == lex.Number {
+			words++
+		}
+	}
+	return words <= 5
+}
+
+// commaBefore returns the index of a comma directly before the subject of a
+// trailing "X said", or -1.
+func (d *doc) commaBefore(g, first int) int {
+	for k := g - 1; k > first && k >= g-8; k-- {
+		if d.toks[k].Text == "," {
+			return k
+		}
+		if d.toks[k].Kind == lex.Quote {
+			return -1
+		}
+	}
+	return -1
+}
+
+func (d *doc) addIndirect(from, to, subj int) {
+	for to > from && (d.toks[to].Kind == lex.Punct || d.toks[to].Kind == lex.Quote) {
+		to--
+	}
+	q := intelcell.Quote{Text: clean(d.tokText(from, to)), Direct: false, Speaker: d.speakerActor(subj),
+		Span: intelcell.Span{Start: d.toks[from].Start, End: d.toks[to].End}}
+	d.quotes = append(d.quotes, q)
+}

@@ -1,0 +1,83 @@
+package lex
+
+// Sentence is a run of tokens [First, Last] (inclusive indexes into the
+// token slice) and the byte span it covers.
+type Sentence struct {
+	First, Last int
+	Start, End  int
+}
+
+// titles are abbreviations that precede a name and never end a sentence.
+var titles = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "prof": true, "gen": true, "lt": true, "col": true,
+	"maj": true, "capt": true, "cpt": true, "sgt": true, "cmdr": true, "adm": true, "brig": true, "gov": true,
+	"sen": true, "rep": true, "pres": true, "rev": true, "hon": true, "amb": true, "sec": true, "st": true,
+	"supt": true, "insp": true, "cpl": true, "pvt": true, "fr": true, "mt": true, "vs": true, "cf": true,
+}
+
+// starters are capitalised words that commonly begin a sentence; after an
+// abbreviation such as "U.S." a following starter begins a new sentence.
+var starters = map[string]bool{
+	"the": true, "a": true, "an": true, "but": true, "and": true, "he": true, "she": true, "it": true,
+	"they": true, "we": true, "i": true, "in": true, "on": true, "this": true, "that": true, "there": true,
+	"his": true, "her": true, "their": true, "its": true, "however": true, "meanwhile": true, "after": true,
+	"when": true, "while": true, "some": true, "many": true, "officials": true, "last": true, "earlier": true,
+	"also": true, "at": true, "as": true, "if": true, "for": true, "since": true, "according": true,
+}
+
+func isCloser(t *Token) bool {
+	return t.Kind == Quote || t.Kind == Punct && (t.Text == ")" || t.Text == "]" || t.Text == "}")
+}
+
+// Sentences splits tokens into sentences. A sentence ends at ".", "!" or "?"
+// (with any closing quotes or brackets) before a token that does not start
+// with a lower-case letter, at an abbreviation followed by a typical sentence
+// starter, and at a line break unless the line break only wraps a sentence.
+func Sentences(toks []Token) []Sentence {
+	var out []Sentence
+	first := 0
+	cut := func(last int) {
+		if last >= first {
+			out = append(out, Sentence{First: first, Last: last, Start: toks[first].Start, End: toks[last].End})
+		}
+		first = last + 1
+	}
+	for i := 0; i < len(toks); i++ {
+		t := &toks[i]
+		if i > first && t.Newline {
+			prev := &toks[i-1]
+			wrapped := !t.Blank && (prev.Kind == Word && prev.IsLower() || prev.Text == ",") && t.IsLower()
+			if !wrapped {
+				cut(i - 1)
+			}
+		}
+		end := false
+		switch {
+		case t.Kind == Punct && (t.Text[0] == '.' || t.Text == "!" || t.Text == "?"):
+			end = true
+		case t.Kind == Word && len(t.Text) > 1 && t.Text[len(t.Text)-1] == '.' && !titles[t.Norm]:
+			if i+1 < len(toks) && toks[i+1].IsCap() && starters[toks[i+1].Norm] {
+				end = true
+			}
+		}
+		if !end {
+			continue
+		}
+		j := i
+		for j+1 < len(toks) && isCloser(&toks[j+1]) && !toks[j+1].Space {
+			j++
+		}
+		if j+1 < len(toks) {
+			n := &toks[j+1]
+			if n.Kind == Word && n.IsLower() || n.Kind == Punct && (n.Text == "," || n.Text == ";") {
+				continue
+			}
+		}
+		cut(j)
+		i = j
+	}
+	if first < len(toks) {
+		cut(len(toks) - 1)
+	}
+	return out
+}
