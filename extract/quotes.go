@@ -177,6 +177,9 @@ func (d *doc) reportedSpeech(inQuote []bool) {
 				continue
 			}
 			// skip "told REPORTERS"
+			if from > s.Last {
+				continue
+			}
 			if ap := d.apAt[from]; ap >= 0 && d.toks[k].Norm != "said" {
 				from = d.aps[ap].last + 1
 				if from <= s.Last && d.toks[from].Norm == "that" {
@@ -187,7 +190,7 @@ func (d *doc) reportedSpeech(inQuote []bool) {
 			for to > from && (d.toks[to].Kind == lex.Punct) {
 				to--
 			}
-			if to-from >= 3 && !inQuote[from] && d.toks[from].Kind == lex.Word {
+			if to-from >= 3 && from <= s.Last && !inQuote[from] && d.toks[from].Kind == lex.Word {
 				d.addIndirect(from, to, subj)
 			}
 			_ = si

@@ -21,6 +21,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/intelcell/intelcell/geo/internal/textnorm"
 )
 
 //go:embed data/gazetteer.tsv.gz
@@ -295,32 +297,25 @@ func (g *Gazetteer) lookup(dst []ref, key string) []ref {
 	return append(dst, g.extra[key]...)
 }
 
-// isArabicArticle reports the forms of the Arabic article "al-" that may
-// lead a name in news but not in the data.
-func isArabicArticle(s string) bool {
-	switch s {
-	case "al", "el", "ar", "as", "ash", "ad", "adh", "an", "at", "ath", "az", "aj", "ez", "es", "ed", "en", "et":
-		return true
-	}
-	return false
-}
-
-// refs returns the references for a normalized key; when there are none and
-// the key starts with an Arabic article, it tries the name without it (those
-// matches count as alternate names).
+// refs returns the references for a normalized key. When there are none,
+// it tries the key with its Arabic articles written "al" ("deir ez zor" →
+// "deir al zor"), then without a leading article ("al raqqa" → "raqqa");
+// those matches count as alternate names.
 func (g *Gazetteer) refs(key string) []ref {
 	rs := g.lookup(nil, key)
 	if len(rs) > 0 {
 		return rs
 	}
-	first, rest, ok := strings.Cut(key, " ")
-	if !ok || len(rest) < 3 {
-		return nil
+	canon := textnorm.CanonArticles(key)
+	if canon != key {
+		rs = g.lookup(nil, canon)
 	}
-	if !isArabicArticle(first) {
-		return nil
+	if len(rs) == 0 {
+		first, rest, ok := strings.Cut(canon, " ")
+		if ok && len(rest) >= 3 && textnorm.IsArabicArticle(first) {
+			rs = g.lookup(nil, rest)
+		}
 	}
-	rs = g.lookup(nil, rest)
 	for i := range rs {
 		rs[i].alt = true
 	}

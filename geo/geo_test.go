@@ -154,6 +154,11 @@ func TestResolve(t *testing.T) {
 		{"Gaza Strip", "PSE", Admin1},
 		{"Crimea", "UKR", Admin1},
 		{"Kurdistan", "IRQ", Area},
+		{"Odessa", "UKR", City},
+		{"Deir al-Zour", "SYR", City},
+		{"Maarrat al-Numan", "SYR", City},
+		{"Benghazi", "LBY", City},
+		{"Fallujah", "IRQ", City},
 	} {
 		p := resolve(t, c.name, Context{})
 		if p.Country != c.country || p.Kind != c.kind {

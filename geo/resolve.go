@@ -112,7 +112,7 @@ func (g *Gazetteer) Resolve(name string, ctx Context) (Place, float64, bool) {
 			s += 0.5
 		}
 		if r.alt {
-			s--
+			s -= 0.5
 		}
 		scores[i] = s
 		if s > bestScore {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/intelcell/intelcell/cameo"
 	"github.com/intelcell/intelcell/lex"
 )
 
@@ -228,6 +229,10 @@ func build(secs map[string][]*row, probs *[]Problem) *KB {
 				continue
 			}
 			p.Where = r.where()
+			if p.Code != "---" && !cameo.Valid(p.Code) {
+				bad(r, "event code %s is not in the CAMEO codebook", p.Code)
+				continue
+			}
 			key := sec + "|" + p.Text
 			if old := seen[key]; old != nil {
 				if old.Code != p.Code && !strings.HasPrefix(old.Where, r.file) {

@@ -367,7 +367,7 @@ func (k *KB) addName(name string, e *Entity, f Form, where string, probs *[]Prob
 			if old.Entity == e {
 				return
 			}
-			if old.Entity.Code != e.Code || old.Form != f {
+			if effectiveCode(old.Entity, old.Form) != effectiveCode(e, f) {
 				*probs = append(*probs, Problem{strings.Split(where, ":")[0], atoi(where), fmt.Sprintf("name %q already names %s (%s)", name, old.Entity.Name, old.Entity.Code)})
 			}
 			return
@@ -377,6 +377,15 @@ func (k *KB) addName(name string, e *Entity, f Form, where string, probs *[]Prob
 	if len(toks) > k.maxName {
 		k.maxName = len(toks)
 	}
+}
+
+// effectiveCode is the actor code a name gives: a capital or seat of
+// government stands for the government.
+func effectiveCode(e *Entity, f Form) string {
+	if f == FormCapital {
+		return e.Code + "GOV"
+	}
+	return e.Code
 }
 
 func atoi(where string) int {

@@ -235,7 +235,7 @@ func lexWord(s *scanner) stateFn {
 				word := s.src[start:s.pos]
 				rest := strings.ToLower(cliticAt(s.src[s.pos+n:]))
 				if rest != "" {
-					if strings.HasSuffix(strings.ToLower(word), "n") && rest == "t" {
+					if len(word) > 1 && strings.HasSuffix(strings.ToLower(word), "n") && rest == "t" {
 						// n't: back up one letter
 						s.pos -= 1
 						s.emit(start, Word)

@@ -51,8 +51,6 @@ var arabic = map[string]bool{
 	"TCD": true, "IRN": true, "AFG": true,
 }
 
-var articles = []string{"al", "el", "ar", "as", "ash", "ad", "adh", "an", "at", "ath", "az", "aj", "ez", "es", "ed", "en", "et", "ech", "ej"}
-
 // admin1Suffixes are stripped from first-level names to make an extra key
 // ("Maidan Wardak Province" → "maidan wardak").
 var admin1Suffixes = []string{" province", " governorate", " region", " oblast", " state", " department",
@@ -147,8 +145,10 @@ func main() {
 		if !arabic[p.iso3] {
 			return
 		}
-		for _, a := range articles {
-			if rest, ok := strings.CutPrefix(key, a+" "); ok && len(rest) >= 3 && !common[rest] {
+		for _, k := range []string{key, textnorm.CanonArticles(key)} {
+			add(k, p, alt)
+			first, rest, ok := strings.Cut(k, " ")
+			if ok && textnorm.IsArabicArticle(first) && len(rest) >= 3 && !common[rest] {
 				add(rest, p, alt)
 			}
 		}
@@ -420,13 +420,8 @@ func goodAlt(s string) bool {
 		return false // codes and acronyms
 	}
 	if upper == 0 {
-		k := textnorm.Normalize(s)
-		for _, a := range articles {
-			if strings.HasPrefix(k, a+" ") {
-				return true
-			}
-		}
-		return false // romanizations like "sheng hu li ya"
+		first, _, _ := strings.Cut(textnorm.Normalize(s), " ")
+		return textnorm.IsArabicArticle(first) // else romanizations like "sheng hu li ya"
 	}
 	return true
 }

@@ -162,3 +162,31 @@ func special(r rune) string {
 	}
 	return ""
 }
+
+// IsArabicArticle reports the romanized forms of the Arabic article
+// ("al", "el", "ar", "as", "ash", "ad", "an", "at", "az", "ez" …).
+func IsArabicArticle(w string) bool {
+	switch w {
+	case "al", "el", "ar", "as", "ash", "ad", "adh", "an", "at", "ath", "az", "aj", "ez", "es", "ed", "en", "et", "ech", "ej":
+		return true
+	}
+	return false
+}
+
+// CanonArticles rewrites every Arabic article word of a normalized key as
+// "al", so that "deir ez zor" and "deir al zor", "maarrat an numan" and
+// "maarrat al numan" meet. It returns key itself when nothing changes.
+func CanonArticles(key string) string {
+	changed := false
+	words := strings.Split(key, " ")
+	for i, w := range words {
+		if w != "al" && IsArabicArticle(w) && i < len(words)-1 {
+			words[i] = "al"
+			changed = true
+		}
+	}
+	if !changed {
+		return key
+	}
+	return strings.Join(words, " ")
+}
