@@ -177,10 +177,13 @@ func Load(opt kb.Options) (*Extractor, error) {
 	}
 	for _, r := range k.Regions {
 		kind, ok := geo.ParseKind(r.Kind)
-		if !ok {
+		if !ok || kind == geo.City {
 			kind = geo.Region
+			if r.Country != "" {
+				kind = geo.Admin1
+			}
 		}
-		g.Add(geo.Place{Name: r.Name, Country: r.Country, Lat: r.Lat, Lon: r.Lon, Kind: kind}, append([]string{r.Name}, r.Aliases...)...)
+		g.AddRegion(geo.Place{Name: r.Name, Country: r.Country, Lat: r.Lat, Lon: r.Lon, Kind: kind}, r.Aliases...)
 	}
 	return New(k, g), nil
 }

@@ -46,6 +46,16 @@ func (d *doc) findPlaces() {
 		}
 	}
 	for i := 0; i < len(d.toks); i++ {
+		if mi := d.mentAt[i]; mi >= 0 && d.x.geo != nil {
+			// "British Columbia", "New Mexico": a place name longer than the
+			// known name it starts with
+			if pl := d.gazetteerPlace(i, ctx); pl != nil && pl.last > d.ments[mi].last {
+				d.ments[mi].place = true
+				d.addPlace(pl)
+				i = pl.last
+				continue
+			}
+		}
 		if mi := d.mentAt[i]; mi >= 0 {
 			m := d.ments[mi]
 			if m.ent.Kind == kb.KindState && m.form != kb.FormDemonym {
@@ -112,7 +122,7 @@ func (d *doc) statePlace(m *mention, ctx geo.Context) *place {
 // gazetteerPlace matches the longest gazetteer name starting at token i.
 func (d *doc) gazetteerPlace(i int, ctx geo.Context) *place {
 	t := &d.toks[i]
-	if t.Kind != lex.Word || !t.IsCap() || notPlaces[t.Norm] {
+	if t.Kind != lex.Word || !t.IsCap() {
 		return nil
 	}
 	if k := d.apAt[i]; k >= 0 && d.aps[k].person {
@@ -130,7 +140,7 @@ func (d *doc) gazetteerPlace(i int, ctx geo.Context) *place {
 				j++
 				continue
 			}
-			if tk.Kind != lex.Word || d.mentAt[j] >= 0 && words > 0 {
+			if tk.Kind != lex.Word {
 				break
 			}
 			parts = append(parts, tk.Text)
@@ -149,7 +159,12 @@ func (d *doc) gazetteerPlace(i int, ctx geo.Context) *place {
 		if !d.x.geo.Has(key) {
 			continue
 		}
-		if n == 1 && (geo.IsCommonWord(key) || d.kb.Surnames(t.Norm) != nil) {
+		if n == 1 && (notPlaces[t.Norm] || geo.IsCommonWord(key) || d.kb.Surnames(t.Norm) != nil || d.mentAt[i] >= 0) {
+			continue
+		}
+		// a longer place name may contain a known name ("British Columbia",
+		// "New South Wales"), but a known name must not be cut in two
+		if mi := d.mentAt[last]; mi >= 0 && d.ments[mi].last > last {
 			continue
 		}
 		prev := ""

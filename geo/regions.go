@@ -97,14 +97,22 @@ func (g *Gazetteer) AddRegions(r io.Reader) error {
 		default:
 			p.Kind = Region
 		}
-		if !g.merge(p, aliases) {
-			g.Add(p, aliases...)
-		}
+		g.AddRegion(p, aliases...)
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("geo: regions: %w", err)
 	}
 	return nil
+}
+
+// AddRegion adds a region or area under its name and aliases; a first-level
+// division or area that the gazetteer already holds (same kind and country,
+// within 400 km, known by one of the names) only gains the new names. Like
+// Add, it must not be called concurrently with any other method.
+func (g *Gazetteer) AddRegion(p Place, aliases ...string) {
+	if !g.merge(p, aliases) {
+		g.Add(p, aliases...)
+	}
 }
 
 // merge adds the names of p to an existing place of the same kind and

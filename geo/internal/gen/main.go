@@ -156,7 +156,10 @@ func main() {
 
 	var places []*place
 	admins := map[string]*place{}
-	type acc struct{ x, y, z float64 }
+	// acc gathers a division's towns: their mean direction, and the bounding
+	// box whose middle is used as the division's point (the mean leans to
+	// where people live, far from a large province's centre).
+	type acc struct{ x, y, z, minLat, maxLat, minLon, maxLon float64 }
 	centre := map[string]*acc{}
 	unknown := map[string]int{}
 
@@ -192,13 +195,15 @@ func main() {
 				p.admin1 = code
 				a := centre[code]
 				if a == nil {
-					a = &acc{}
+					a = &acc{minLat: 90, maxLat: -90, minLon: 180, maxLon: -180}
 					centre[code] = a
 				}
 				la, lo := lat*math.Pi/180, lon*math.Pi/180
 				a.x += math.Cos(la) * math.Cos(lo)
 				a.y += math.Cos(la) * math.Sin(lo)
 				a.z += math.Sin(la)
+				a.minLat, a.maxLat = math.Min(a.minLat, lat), math.Max(a.maxLat, lat)
+				a.minLon, a.maxLon = math.Min(a.minLon, lon), math.Max(a.maxLon, lon)
 				if ad := admins[code]; ad != nil {
 					ad.pop += pop
 				} else {
@@ -235,6 +240,9 @@ func main() {
 		a := centre[code]
 		ad.lat = math.Atan2(a.z, math.Hypot(a.x, a.y)) * 180 / math.Pi
 		ad.lon = math.Atan2(a.y, a.x) * 180 / math.Pi
+		if a.maxLon-a.minLon < 180 { // not across the antimeridian
+			ad.lat, ad.lon = (a.minLat+a.maxLat)/2, (a.minLon+a.maxLon)/2
+		}
 		places = append(places, ad)
 		k := textnorm.Normalize(ad.name)
 		addWithArticles(k, ad, false)
