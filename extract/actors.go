@@ -598,9 +598,9 @@ func (d *doc) localPerson(i, j int, country, agent string) *intelcell.Actor {
 // with a phrase that has an agent shares it: "Hungarian and Romanian officials".
 func (d *doc) coordinate(si int) {
 	var idx []int
-	for k, ph := range d.aps {
-		if ph.sent == si && ph.pronoun == "" {
-			idx = append(idx, k)
+	for k := len(d.aps) - 1; k >= 0 && d.aps[k].sent == si; k-- {
+		if d.aps[k].pronoun == "" {
+			idx = append([]int{k}, idx...)
 		}
 	}
 	for n := 0; n < len(idx); {

@@ -302,12 +302,14 @@ func (d *doc) matchPattern(pt []kb.PatTok, i, end int, m *match) bool {
 		// a literal: allow up to two skippable words (articles, possessives,
 		// adjectives, numbers) before it
 		for skip, k := 0, i; k <= end && skip <= 2; k++ {
-			if d.wordMatches(k, el.Words) {
-				m.lits++
-				if d.matchPattern(pt[1:], k+1, end, m) {
-					return true
+			for _, w := range el.Words {
+				if e := d.wordMatch(k, end, w); e >= 0 {
+					m.lits++
+					if d.matchPattern(pt[1:], e+1, end, m) {
+						return true
+					}
+					m.lits--
 				}
-				m.lits--
 			}
 			t := &d.toks[k]
 			if !(determiners[t.Norm] || t.Kind == lex.Number || t.Norm == "'s" || d.isHyphen(k) ||
@@ -322,15 +324,32 @@ func (d *doc) matchPattern(pt []kb.PatTok, i, end int, m *match) bool {
 	}
 }
 
-// wordMatches reports whether token k is one of the words or a plural of one.
-func (d *doc) wordMatches(k int, words []string) bool {
-	n := d.toks[k].Norm
-	for _, w := range words {
-		if n == w || n == w+"s" || n == w+"es" || strings.HasSuffix(w, "y") && n == w[:len(w)-1]+"ies" {
-			return true
+// wordMatch matches a pattern word (or a phrase of several words, such as
+// "sit in" from "sit-in") at token k, the last word also in its plural, and
+// returns the last token matched or -1.
+func (d *doc) wordMatch(k, end int, w string) int {
+	for {
+		sp := strings.IndexByte(w, ' ')
+		if sp < 0 {
+			break
+		}
+		if k > end || d.toks[k].Norm != w[:sp] {
+			return -1
+		}
+		w = w[sp+1:]
+		k++
+		if k <= end && d.isHyphen(k) {
+			k++
 		}
 	}
-	return false
+	if k > end {
+		return -1
+	}
+	n := d.toks[k].Norm
+	if n == w || n == w+"s" || n == w+"es" || strings.HasSuffix(w, "y") && n == w[:len(w)-1]+"ies" {
+		return k
+	}
+	return -1
 }
 
 // bestMatch tries every pattern of the lemmas at verb v.

@@ -61,7 +61,7 @@ func (d *doc) findPlaces() {
 			if m.ent.Kind == kb.KindState && m.form != kb.FormDemonym {
 				if pl := d.statePlace(m, ctx); pl != nil {
 					d.addPlace(pl)
-					ctx.Near = append(ctx.Near, pl.geo)
+					ctx.Near = appendNear(ctx.Near, pl.geo)
 				}
 			}
 			i = m.last
@@ -73,12 +73,22 @@ func (d *doc) findPlaces() {
 		if pl := d.gazetteerPlace(i, ctx); pl != nil {
 			d.addPlace(pl)
 			if pl.geo.Kind == geo.City || pl.geo.Kind == geo.Admin1 {
-				ctx.Near = append(ctx.Near, pl.geo)
+				ctx.Near = appendNear(ctx.Near, pl.geo)
 				ctx.Countries[pl.geo.Country] += 0.5
 			}
 			i = pl.last
 		}
 	}
+}
+
+// maxNear bounds the places that disambiguate the next one: the most recent.
+const maxNear = 12
+
+func appendNear(near []geo.Place, p geo.Place) []geo.Place {
+	if len(near) >= maxNear {
+		near = append(near[:0], near[1:]...)
+	}
+	return append(near, p)
 }
 
 func (d *doc) addPlace(pl *place) {

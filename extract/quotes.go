@@ -51,6 +51,9 @@ func (d *doc) opensQuote(i int) bool {
 	return true
 }
 
+// maxQuoteTokens bounds how far a quotation may run.
+const maxQuoteTokens = 400
+
 // closeQuote finds the mark closing the quote opened at i: a quote mark of
 // the matching family attached to the word before it. An unbalanced quote
 // ends at the end of its paragraph.
@@ -59,6 +62,9 @@ func (d *doc) closeQuote(i int) int {
 	single := open == "‘" || open == "‹" || open == "‚"
 	for k := i + 1; k < len(d.toks); k++ {
 		t := &d.toks[k]
+		if k-i > maxQuoteTokens {
+			return -1 // no close within reach: not a quotation
+		}
 		if t.Blank || t.Newline && k > i+1 && d.toks[k-1].Kind != lex.Word {
 			return k - 1 // paragraph ended: unbalanced quote
 		}

@@ -387,7 +387,8 @@ func compilePattern(code, text string, noun bool) (*Pattern, error) {
 			i++
 		}
 	} else {
-		toks, _ := phraseToks(fields[0])
+		// "co-operate", "de-escalate": the lemma is written without the hyphen
+		toks, _ := phraseToks(strings.ReplaceAll(fields[0], "-", ""))
 		if len(toks) != 1 || strings.ContainsAny(fields[0], "*+$|") {
 			return nil, fmt.Errorf("a verb pattern starts with one verb base form, not %q", fields[0])
 		}
@@ -408,8 +409,9 @@ func compilePattern(code, text string, noun bool) (*Pattern, error) {
 		default:
 			var alts []string
 			for _, a := range strings.Split(f, "|") {
+				// "sit-in", "minister's" are several tokens: kept as a phrase
 				n := lex.NormalizePhrase(a)
-				if n == "" || strings.ContainsAny(n, "*+$ ") {
+				if n == "" || strings.ContainsAny(n, "*+$") {
 					return nil, fmt.Errorf("bad word %q in pattern", f)
 				}
 				alts = append(alts, n)

@@ -128,7 +128,7 @@ const (
 // PatTok is one element of an event pattern.
 type PatTok struct {
 	Kind  PatKind
-	Words []string // alternatives, normalised
+	Words []string // alternatives, normalised; a phrase of several tokens is space-separated
 }
 
 // Pattern is one compiled verb or noun pattern.

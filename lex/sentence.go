@@ -29,6 +29,11 @@ func isCloser(t *Token) bool {
 	return t.Kind == Quote || t.Kind == Punct && (t.Text == ")" || t.Text == "]" || t.Text == "}")
 }
 
+// MaxSentenceTokens bounds a sentence: longer runs without a sentence end
+// (lists, tables, text without punctuation) are cut into pieces of this size,
+// which keeps every per-sentence analysis linear in the input.
+const MaxSentenceTokens = 250
+
 // Sentences splits tokens into sentences. A sentence ends at ".", "!" or "?"
 // (with any closing quotes or brackets) before a token that does not start
 // with a lower-case letter, at an abbreviation followed by a typical sentence
@@ -44,6 +49,9 @@ func Sentences(toks []Token) []Sentence {
 	}
 	for i := 0; i < len(toks); i++ {
 		t := &toks[i]
+		if i-first >= MaxSentenceTokens {
+			cut(i - 1) // a run-on "sentence" is analysed in bounded pieces
+		}
 		if i > first && t.Newline {
 			prev := &toks[i-1]
 			wrapped := !t.Blank && (prev.Kind == Word && prev.IsLower() || prev.Text == ",") && t.IsLower()
