@@ -297,7 +297,7 @@ func (d *doc) agentAt(i int) (*kb.Agent, int) {
 
 // chunkable reports whether token i may be part of a noun phrase that began
 // earlier in the chunk (prev is the previous token's index in the chunk).
-func (d *doc) chunkable(i int, inChunk bool, prevKind int) bool {
+func (d *doc) chunkable(i int, inChunk bool, prevKind int, detStart bool) bool {
 	t := &d.toks[i]
 	if d.mentAt[i] >= 0 {
 		return true
@@ -330,7 +330,10 @@ func (d *doc) chunkable(i int, inChunk bool, prevKind int) bool {
 	if len(d.kb.Lemmas(n)) > 0 && !t.IsCap() {
 		// a verb form continues a noun phrase only after a determiner,
 		// adjective, number, demonym or possessive: "the attack", "Iraqi forces"
-		return inChunk && (prevKind == pkDet || prevKind == pkAdj || prevKind == pkNum || prevKind == pkDemonym || prevKind == pkPoss)
+		// "the Kerry-Lavrov meeting", "the US attack": after a name when
+		// the phrase began with a determiner
+		return inChunk && (prevKind == pkDet || prevKind == pkAdj || prevKind == pkNum || prevKind == pkDemonym || prevKind == pkPoss ||
+			detStart && prevKind == pkName)
 	}
 	return true
 }
@@ -385,7 +388,7 @@ func (d *doc) buildPhrases() {
 	for si, s := range d.sents {
 		i := s.First
 		for i <= s.Last {
-			if !d.chunkable(i, false, pkNone) {
+			if !d.chunkable(i, false, pkNone, false) {
 				if ph := d.pronounPhrase(i, si); ph != nil {
 					d.addPhrase(ph)
 				}
@@ -393,7 +396,8 @@ func (d *doc) buildPhrases() {
 				continue
 			}
 			j, prev := i, d.kindOf(i)
-			for j+1 <= s.Last && d.chunkable(j+1, true, prev) && j+1-i < 12 {
+			detStart := prev == pkDet
+			for j+1 <= s.Last && d.chunkable(j+1, true, prev, detStart) && j+1-i < 12 {
 				j++
 				prev = d.kindOf(j)
 			}

@@ -139,6 +139,9 @@ func (d *doc) verbLemmas(k int) []string {
 	if d.mentAt[k] >= 0 {
 		return nil
 	}
+	if ap := d.apAt[k]; ap >= 0 && d.aps[ap].first < k && d.apAt[k-1] == ap {
+		return nil // inside a noun phrase: "the Kerry-Lavrov meeting"
+	}
 	if k > 0 {
 		p := &d.toks[k-1]
 		if determiners[p.Norm] && p.Norm != "no" || p.Norm == "'s" || p.Kind == lex.Number {
@@ -305,13 +308,23 @@ func (d *doc) matchPattern(pt []kb.PatTok, i, end int, m *match) bool {
 			for _, w := range el.Words {
 				if e := d.wordMatch(k, end, w); e >= 0 {
 					m.lits++
+					save := m.target
+					if ap := d.apAt[e]; ap >= 0 && m.target < 0 && d.aps[ap].last == e && len(d.aps[ap].actors) > 0 && d.aps[ap].first < e {
+						m.target = ap // the literal is the head of an actor phrase
+					}
 					if d.matchPattern(pt[1:], e+1, end, m) {
 						return true
 					}
+					m.target = save
 					m.lits--
 				}
 			}
 			t := &d.toks[k]
+			if ap := d.apAt[k]; ap >= 0 && d.aps[ap].last > k {
+				// a modifier inside an actor phrase whose head the literal may
+				// name: "advising Iraqi forces" matches "advise * force"
+				continue
+			}
 			if !(determiners[t.Norm] || t.Kind == lex.Number || t.Norm == "'s" || d.isHyphen(k) ||
 				t.Kind == lex.Word && !prepositions[t.Norm] && !conjunctions[t.Norm] && d.apAt[k] < 0 && !isAux(t)) {
 				return false
@@ -532,10 +545,13 @@ func (d *doc) sentenceEvents(si int) {
 			subj = lastSubject
 		}
 		obj := m.target
-		if obj < 0 {
+		if obj < 0 && !objectless(lemmas) {
 			obj = d.objectAfter(m.objSearch, end)
 			if obj >= 0 && d.toks[m.objSearch-1].Kind == lex.Word && prepositions[d.toks[m.objSearch-1].Norm] && m.lits == 0 {
 				obj = -1
+			}
+			if obj < 0 && m.lits == 0 {
+				obj = d.sharedObject(m.objSearch, end)
 			}
 		}
 		if g.passive {
@@ -588,6 +604,33 @@ func (d *doc) sentenceEvents(si int) {
 	out = kept
 	out = append(out, d.nounEvents(si, out, denied)...)
 	d.emit(si, out)
+}
+
+// objectless reports whether all lemmas are speech verbs without objects.
+func objectless(lemmas []string) bool {
+	for _, l := range lemmas {
+		if !objectlessVerbs[l] {
+			return false
+		}
+	}
+	return len(lemmas) > 0
+}
+
+// sharedObject finds the object of a coordinated verb that shares it:
+// "training and advising Iraqi forces" gives "training" the object of
+// "advising".
+func (d *doc) sharedObject(i, end int) int {
+	if i > end || !(d.toks[i].Norm == "and" || d.toks[i].Norm == "or" || d.toks[i].Norm == ",") {
+		return -1
+	}
+	v := i + 1
+	if v <= end && (d.toks[v].Norm == "and" || d.toks[v].Norm == "or") {
+		v++
+	}
+	if v > end || len(d.kb.Lemmas(d.toks[v].Norm)) == 0 || d.apAt[v] >= 0 {
+		return -1
+	}
+	return d.objectAfter(v+1, end)
 }
 
 // coordinatedVerbs reports whether the verb at b shares the subject of the

@@ -92,7 +92,7 @@ func (d *doc) quoteSpeaker(i, j int) *intelcell.Actor {
 	// after the quote, in the same sentence
 	for k := j + 1; k < len(d.toks) && k <= j+8; k++ {
 		t := &d.toks[k]
-		if t.Kind == lex.Quote && d.quoteSide(k) == 1 || t.Text == "." && k > j+1 {
+		if t.Kind == lex.Quote && d.quoteSide(k) == 1 || t.Text == "." || t.Text == "!" || t.Text == "?" || t.Newline {
 			break
 		}
 		if d.isSpeechVerb(k) {

@@ -44,6 +44,13 @@ var (
 		"explain", "reply", "argue", "stress", "report", "write", "remark", "assert", "maintain", "confirm",
 		"acknowledge", "admit", "respond", "answer", "comment", "observe", "emphasize", "emphasise", "caution",
 		"predict", "suggest", "recall", "continue", "conclude", "indicate", "reiterate", "affirm", "tweet", "post")
+	// objectless speech verbs: the phrase after them begins the reported
+	// clause ("said Iraq had not been discussed"), it is not their object.
+	objectlessVerbs = set("say", "add", "state", "announce", "declare", "insist", "claim", "note", "explain",
+		"reply", "argue", "stress", "report", "write", "remark", "assert", "maintain", "confirm", "acknowledge",
+		"admit", "respond", "answer", "comment", "observe", "emphasize", "emphasise", "predict", "suggest",
+		"recall", "conclude", "indicate", "reiterate", "affirm", "estimate", "believe", "think", "hope", "fear",
+		"know", "feel", "expect", "reckon", "concede", "deny", "allege", "contend", "testify", "tweet")
 	// intent verbs: "X agreed to DO", "X vowed to DO" code DO as an intent or threat.
 	intentVerbs = set("agree", "pledge", "promise", "vow", "offer", "plan", "intend", "decide", "want", "seek",
 		"aim", "hope", "prepare", "propose", "threaten", "expect", "wish", "commit", "resolve", "undertake",
