@@ -19,6 +19,11 @@ type verbGroup struct {
 	intent   bool
 	threat   bool
 	denied   bool // under a refusal: "refused to X"
+	// obligation: "must", "should", "ought to", "need to" — demanded, not done
+	obligation bool
+	// unasserted: a purpose infinitive or a gerund after a preposition ("to
+	// avoid", "for signing", "aimed at ending"): not stated as happening
+	unasserted bool
 }
 
 // match is one pattern matched at a trigger.
@@ -71,12 +76,7 @@ func (d *doc) isSpeechAt(k int) bool {
 }
 
 func (d *doc) isSpeechVerb(j int) bool {
-	for _, l := range d.kb.Lemmas(d.toks[j].Norm) {
-		if speechVerbs[l] {
-			return true
-		}
-	}
-	return d.toks[j].Norm == "said" || d.toks[j].Norm == "says"
+	return d.toks[j].Kind == lex.Word && !d.toks[j].IsCap() && d.lemmaIn(j, speechVerbs)
 }
 
 // clauseStart returns the first token of the clause that ends at i.
@@ -150,6 +150,11 @@ func (d *doc) verbLemmas(k int) []string {
 		if mi := d.mentAt[k-1]; mi >= 0 && d.ments[mi].form == kb.FormDemonym {
 			return nil
 		}
+		// after an adjective a base or -s form is a noun: "an important
+		// partner", "fresh talks"; -ed forms stay verbs ("the two sides agreed")
+		if p.Kind == lex.Word && p.IsLower() && !strings.HasSuffix(t.Norm, "ed") && d.adjectiveLike(k-1) {
+			return nil
+		}
 		if d.isHyphen(k - 1) {
 			return nil // "U.S.-led", "Shi'ite-led": part of a compound modifier
 		}
@@ -161,6 +166,21 @@ func (d *doc) verbLemmas(k int) []string {
 		}
 	}
 	return out
+}
+
+// adjectiveLike reports whether token k is a lower-case word of no closed
+// class, no verb form and no agent: most likely an adjective or noun modifier.
+func (d *doc) adjectiveLike(k int) bool {
+	t := &d.toks[k]
+	n := t.Norm
+	if determiners[n] || prepositions[n] || conjunctions[n] || pronouns[n] || subordinators[n] || negators[n] ||
+		adverbs[n] || isAux(t) || strings.HasSuffix(n, "ly") || len(d.lemmas(n)) > 0 || d.apAt[k] >= 0 {
+		return false
+	}
+	if a, _ := d.agentAt(k); a != nil {
+		return false
+	}
+	return !strings.HasSuffix(n, "s") || strings.HasSuffix(n, "ous") || strings.HasSuffix(n, "ss")
 }
 
 // group analyses the verb group ending at verb token v.
@@ -175,6 +195,9 @@ func (d *doc) group(v int) verbGroup {
 			g.negated = true
 		case modals[t.Norm]:
 			g.modal = true
+			if t.Norm == "must" || t.Norm == "should" {
+				g.obligation = true
+			}
 		case beForms[t.Norm] && t.Norm != "'s":
 			if k == v-1 || !sawBe {
 				sawBe = true
@@ -203,8 +226,8 @@ done:
 		}
 		t := &d.toks[o]
 		lem := ""
-		for _, l := range d.kb.Lemmas(t.Norm) {
-			if intentVerbs[l] || l == "refuse" || l == "decline" || l == "fail" {
+		for _, l := range d.lemmas(t.Norm) {
+			if intentVerbs[l] || aspectVerbs[l] || l == "refuse" || l == "decline" || l == "fail" {
 				lem = l
 			}
 		}
@@ -224,7 +247,8 @@ done:
 				g.denied = true
 			case "threaten", "vow", "warn":
 				g.threat = true
-			case "seem", "appear", "try", "attempt", "move", "continue", "able", "going", "set", "poised", "due", "likely", "expect", "about":
+			case "seem", "appear", "try", "attempt", "move", "continue", "begin", "start", "resume", "proceed", "keep", "go", "manage",
+				"able", "going", "set", "poised", "due", "likely", "expect", "about":
 				// "appeared to coordinate", "is set to meet": the act itself,
 				// stated with less certainty or planned in the near future
 				g.intent = g.modal
@@ -234,11 +258,26 @@ done:
 			g.start = og.start
 		}
 	}
+	if k := g.start - 1; g.intentOf < 0 && k >= s.First {
+		p := &d.toks[k]
+		switch {
+		case p.Norm == "to" && k > s.First && (d.toks[k-1].Norm == "ought" || d.toks[k-1].Norm == "need" || d.toks[k-1].Norm == "needs" || d.toks[k-1].Norm == "have" || d.toks[k-1].Norm == "has"):
+			g.obligation = true
+		case p.Norm == "to" && !strings.HasSuffix(d.toks[v].Norm, "ing"):
+			g.unasserted = true // "to allow", "urged X to support"
+		case strings.HasSuffix(d.toks[v].Norm, "ing") && prepositions[p.Norm] && !assertingPreps[p.Norm]:
+			g.unasserted = true // "for signing", "of violating", "aimed at ending"
+		}
+	}
 	if g.modal {
 		g.intent = true
 	}
 	return g
 }
+
+// assertingPreps before a gerund still tell of something that happened:
+// "after attacking", "by shelling", "while visiting".
+var assertingPreps = set("after", "before", "by", "while", "since", "upon", "when", "despite", "following", "amid", "as", "in")
 
 // isParticiple reports whether token v can be a past participle.
 func isParticiple(d *doc, v int) bool {
@@ -388,11 +427,7 @@ func (d *doc) bestMatch(lemmas []string, v, end int) *match {
 func (d *doc) denialStart(si int) int {
 	s := d.sents[si]
 	for k := s.First; k <= s.Last; k++ {
-		isDenial := false
-		for _, l := range d.kb.Lemmas(d.toks[k].Norm) {
-			isDenial = isDenial || denialVerbs[l]
-		}
-		if !isDenial && d.toks[k].Norm != "denied" {
+		if !d.lemmaIn(k, denialVerbs) {
 			continue
 		}
 		for j := k + 1; j <= s.Last && j <= k+5; j++ {
@@ -435,6 +470,18 @@ func (d *doc) subjectOf(g int) int {
 		}
 		if d.governed(ph) {
 			continue
+		}
+		// an appositive "Pakistan, a key U.S. ally in the war, has refused":
+		// the phrase before the comma is the subject
+		if ph.group == nil && ph.first-2 >= cs && d.toks[ph.first-1].Text == "," {
+			for k2 := ph.first - 2; k2 >= cs && k2 >= ph.first-4; k2-- {
+				if prev := d.apAt[k2]; prev >= 0 {
+					if pp := d.aps[prev]; pp.last == ph.first-2 && pp.group == nil && !d.governed(pp) && len(pp.actors) > 0 {
+						return prev
+					}
+					break
+				}
+			}
 		}
 		return ap
 	}
@@ -520,6 +567,7 @@ func (d *doc) sentenceEvents(si int) {
 	denied := d.denialStart(si)
 	var out []pending
 	intentHosts := map[int]bool{}
+	unasserted := s.Last + 1 // tokens from here on are the content of a demand
 	lastSubject := -1
 	lastVerb := -1
 	for v := s.First; v <= s.Last; v++ {
@@ -532,6 +580,17 @@ func (d *doc) sentenceEvents(si int) {
 		m := d.bestMatch(lemmas, v, end)
 		if m == nil || m.pat.Code == "---" {
 			continue
+		}
+		if g.unasserted || g.obligation && !g.intent || v >= unasserted {
+			continue
+		}
+		if root := cameo.Root(m.pat.Code); (root == "02" || root == "10") && unasserted > v {
+			// "demanded that the US cancel ...": what is demanded is not an event
+			for k := m.end + 1; k <= s.Last && k <= m.end+4; k++ {
+				if d.toks[k].Norm == "that" {
+					unasserted = k
+				}
+			}
 		}
 		code := m.pat.Code
 		// subject: explicit slot, grammatical subject, intent host's subject,
@@ -553,6 +612,9 @@ func (d *doc) sentenceEvents(si int) {
 			if obj < 0 && m.lits == 0 {
 				obj = d.sharedObject(m.objSearch, end)
 			}
+		}
+		if obj < 0 && !g.passive {
+			obj = d.thatClauseSubject(m.end+1, end, cameo.Root(code))
 		}
 		if g.passive {
 			by := d.byAgent(m.end+1, end)
@@ -604,6 +666,29 @@ func (d *doc) sentenceEvents(si int) {
 	out = kept
 	out = append(out, d.nounEvents(si, out, denied)...)
 	d.emit(si, out)
+}
+
+// thatClauseSubject: for appeals, demands, accusations, rejections and
+// threats, "demanded that the US cancel ..." targets the subject of the
+// complement clause.
+func (d *doc) thatClauseSubject(i, end int, root string) int {
+	switch root {
+	case "02", "10", "11", "12", "13":
+	default:
+		return -1
+	}
+	for k := i; k <= end && k <= i+4; k++ {
+		if d.toks[k].Norm == "that" {
+			if ap := d.objectAfter(k+1, end); ap >= 0 && !d.aps[ap].dyad {
+				return ap
+			}
+			return -1
+		}
+		if d.toks[k].Kind == lex.Punct {
+			return -1
+		}
+	}
+	return -1
 }
 
 // objectless reports whether all lemmas are speech verbs without objects.
@@ -662,6 +747,9 @@ func (d *doc) nounEvents(si int, verbs []pending, denied int) []pending {
 		t := &d.toks[k]
 		if t.Kind != lex.Word {
 			continue
+		}
+		if d.mentAt[k] >= 0 {
+			continue // "Amnesty International" is a name, not an amnesty
 		}
 		consumed := false
 		for _, p := range verbs {
@@ -731,11 +819,7 @@ func (d *doc) nounEvents(si int, verbs []pending, denied int) []pending {
 		if p.src == nil {
 			// object of a light verb: "conducting airstrikes", "held talks"
 			for j := k - 1; j >= s.First && j >= k-4; j-- {
-				isLight := false
-				for _, l := range d.kb.Lemmas(d.toks[j].Norm) {
-					isLight = isLight || lightVerbs[l]
-				}
-				if isLight {
+				if d.lemmaIn(j, lightVerbs) {
 					g := d.group(j)
 					if subj := d.subjectOf(g.start); subj >= 0 {
 						p.src = d.aps[subj].actorsOrGroup(d)
@@ -842,10 +926,18 @@ func (d *doc) emit(si int, ps []pending) {
 		if len(srcs) == 0 {
 			continue
 		}
-		if len(tgts) == 0 {
-			if !(root == "01" || root == "14" || root == "15") {
-				continue
+		if len(tgts) == 0 && len(srcs) > 1 && reciprocal[root] {
+			// "The United States and Jordan have agreed": each with the other
+			for a := range srcs {
+				for b := range srcs {
+					if a != b && srcs[a].Code != srcs[b].Code {
+						d.addEvent(si, p, srcs[a], srcs[b], seen)
+					}
+				}
 			}
+			continue
+		}
+		if len(tgts) == 0 {
 			tgts = []*intelcell.Actor{nil}
 		}
 		for _, s := range srcs {
@@ -856,18 +948,26 @@ func (d *doc) emit(si int, ps []pending) {
 				if s.Kind == intelcell.KindSector && (t == nil || t.Kind == intelcell.KindSector) && root != "01" {
 					continue // "officials met reporters": no coded actor
 				}
-				key := s.Code + "|" + s.Name + "|" + root
-				if t != nil {
-					key += "|" + t.Code + "|" + t.Name
-				}
-				if seen[key] {
-					continue
-				}
-				seen[key] = true
-				d.events = append(d.events, d.makeEvent(si, p, s, t))
+				d.addEvent(si, p, s, t, seen)
 			}
 		}
 	}
+}
+
+// reciprocal roots: a coordinated subject with no target acts on itself
+// ("Hamas and Fatah clashed", "the two sides agreed").
+var reciprocal = map[string]bool{"03": true, "04": true, "05": true, "06": true, "19": true}
+
+func (d *doc) addEvent(si int, p pending, s, t *intelcell.Actor, seen map[string]bool) {
+	key := s.Code + "|" + s.Name + "|" + cameo.Root(p.code)
+	if t != nil {
+		key += "|" + t.Code + "|" + t.Name
+	}
+	if seen[key] {
+		return
+	}
+	seen[key] = true
+	d.events = append(d.events, d.makeEvent(si, p, s, t))
 }
 
 func (d *doc) makeEvent(si int, p pending, s, t *intelcell.Actor) intelcell.Event {

@@ -35,12 +35,64 @@ const MaxInput = 4 << 20
 type Extractor struct {
 	kb  *kb.KB
 	geo *geo.Gazetteer
+	// closed maps inflected forms of the engine's own verb lists (speech,
+	// intent, denial and light verbs) to their lemmas, whether or not the
+	// knowledge base has event patterns for them.
+	closed map[string][]string
 }
 
 // New returns an Extractor. The gazetteer may be nil, in which case only
 // countries and regions of the knowledge base are geocoded.
 func New(k *kb.KB, g *geo.Gazetteer) *Extractor {
-	return &Extractor{kb: k, geo: g}
+	x := &Extractor{kb: k, geo: g, closed: map[string][]string{}}
+	for _, list := range []map[string]bool{speechVerbs, intentVerbs, denialVerbs, lightVerbs, objectlessVerbs, aspectVerbs} {
+		for lemma := range list {
+			for _, f := range append(kb.Inflect(lemma), k.FormsOf(lemma)...) {
+				if !contains(x.closed[f], lemma) {
+					x.closed[f] = append(x.closed[f], lemma)
+				}
+			}
+		}
+	}
+	return x
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// lemmas returns every verb lemma a word form may belong to: those with
+// event patterns and those of the engine's own verb lists.
+func (d *doc) lemmas(norm string) []string {
+	a, b := d.kb.Lemmas(norm), d.x.closed[norm]
+	if len(b) == 0 {
+		return a
+	}
+	if len(a) == 0 {
+		return b
+	}
+	out := append([]string{}, a...)
+	for _, l := range b {
+		if !contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// lemmaIn reports whether token k is a form of a verb in the set.
+func (d *doc) lemmaIn(k int, set map[string]bool) bool {
+	for _, l := range d.lemmas(d.toks[k].Norm) {
+		if set[l] {
+			return true
+		}
+	}
+	return false
 }
 
 // KB returns the extractor's knowledge base.

@@ -55,6 +55,9 @@ var (
 	intentVerbs = set("agree", "pledge", "promise", "vow", "offer", "plan", "intend", "decide", "want", "seek",
 		"aim", "hope", "prepare", "propose", "threaten", "expect", "wish", "commit", "resolve", "undertake",
 		"consider", "mull", "weigh", "vote", "move", "try", "attempt", "seem", "appear", "refuse", "fail", "decline")
+	// aspect verbs: "began to withdraw", "continued to attack" state the act itself.
+	aspectVerbs = set("begin", "start", "continue", "resume", "proceed", "keep", "go", "try", "attempt", "seem",
+		"appear", "move", "manage")
 	// intentAdjectives: "is willing to", "ready to", "prepared to".
 	intentAdjectives = set("willing", "ready", "prepared", "determined", "poised", "set", "likely", "keen", "eager",
 		"unwilling", "reluctant", "able", "going", "about", "due")

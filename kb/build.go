@@ -20,7 +20,7 @@ func build(secs map[string][]*row, probs *[]Problem) *KB {
 		byCode: map[string]*Entity{}, byISO2: map[string]*Entity{}, byID: map[string]*Entity{},
 		names: map[string][]*NameEntry{}, surnames: map[string][]*NameEntry{}, agents: map[string][]*Agent{},
 		verbs: map[string][]*Pattern{}, nouns: map[string][]*Pattern{}, forms: map[string][]string{},
-		titles: map[string][]*Entity{},
+		titles: map[string][]*Entity{}, irregular: map[string][]string{},
 	}
 	bad := func(r *row, format string, args ...any) {
 		*probs = append(*probs, Problem{r.file, r.line, fmt.Sprintf(format, args...)})
@@ -218,6 +218,7 @@ func build(secs map[string][]*row, probs *[]Problem) *KB {
 		}
 		for _, f := range r.list("forms") {
 			k.addForm(strings.ToLower(f), lemma)
+			k.irregular[lemma] = append(k.irregular[lemma], strings.ToLower(f))
 		}
 	}
 	seen := map[string]*Pattern{}
@@ -245,7 +246,7 @@ func build(secs map[string][]*row, probs *[]Problem) *KB {
 			seen[key] = p
 			if sec == "verbs" {
 				k.verbs[p.Head[0]] = append(k.verbs[p.Head[0]], p)
-				for _, f := range inflect(p.Head[0]) {
+				for _, f := range Inflect(p.Head[0]) {
 					k.addForm(f, p.Head[0])
 				}
 			} else {
@@ -431,9 +432,9 @@ func isPrep(w string) bool {
 	return false
 }
 
-// inflect returns the regular inflections of a verb lemma; irregular ones come
+// Inflect returns the regular inflections of a verb lemma; irregular ones come
 // from the verbforms files.
-func inflect(v string) []string {
+func Inflect(v string) []string {
 	out := []string{v}
 	n := len(v)
 	if n == 0 {

@@ -169,6 +169,7 @@ type KB struct {
 	verbs     map[string][]*Pattern   // by lemma
 	nouns     map[string][]*Pattern   // by first head word
 	forms     map[string][]string     // inflected form → lemmas
+	irregular map[string][]string     // lemma → irregular forms
 	titles    map[string][]*Entity    // "secretary of state|USA" → people holding such a title
 	maxName   int
 	version   string
@@ -206,6 +207,9 @@ func (k *KB) NounPatterns(w string) []*Pattern { return k.nouns[w] }
 
 // Lemmas returns the verb lemmas an inflected word form may belong to.
 func (k *KB) Lemmas(form string) []string { return k.forms[form] }
+
+// FormsOf returns the irregular forms recorded for a lemma.
+func (k *KB) FormsOf(lemma string) []string { return k.irregular[lemma] }
 
 // MaxNameWords is the longest name in words.
 func (k *KB) MaxNameWords() int { return k.maxName }
