@@ -152,7 +152,7 @@ func (d *doc) verbLemmas(k int) []string {
 		}
 		// after an adjective a base or -s form is a noun: "an important
 		// partner", "fresh talks"; -ed forms stay verbs ("the two sides agreed")
-		if p.Kind == lex.Word && p.IsLower() && !strings.HasSuffix(t.Norm, "ed") && d.adjectiveLike(k-1) {
+		if p.Kind == lex.Word && p.IsLower() && !strings.HasSuffix(t.Norm, "ed") && !strings.HasSuffix(t.Norm, "ing") && d.adjectiveLike(k-1) {
 			return nil
 		}
 		if d.isHyphen(k - 1) {
@@ -269,7 +269,7 @@ done:
 			g.unasserted = true // "for signing", "of violating", "aimed at ending"
 		}
 	}
-	if g.modal {
+	if g.modal && !g.obligation {
 		g.intent = true
 	}
 	return g
@@ -568,6 +568,7 @@ func (d *doc) sentenceEvents(si int) {
 	var out []pending
 	intentHosts := map[int]bool{}
 	unasserted := s.Last + 1 // tokens from here on are the content of a demand
+	speaker := -1            // the subject of the sentence's reporting verb, once seen
 	lastSubject := -1
 	lastVerb := -1
 	for v := s.First; v <= s.Last; v++ {
@@ -581,7 +582,22 @@ func (d *doc) sentenceEvents(si int) {
 		if m == nil || m.pat.Code == "---" {
 			continue
 		}
-		if g.unasserted || g.obligation && !g.intent || v >= unasserted {
+		if g.obligation && speaker >= 0 && !g.unasserted && v < unasserted {
+			// "Russia said that Sudan must return the helicopter": the
+			// speaker demands it of the clause's subject
+			if subj := d.subjectOf(g.start); subj >= 0 && subj != speaker {
+				code := "100"
+				if d.toks[g.start].Norm == "should" {
+					code = "020"
+				}
+				p := pending{code: code, trigger: v, pattern: "X said Y must Z", srcAP: speaker,
+					src: d.aps[speaker].actorsOrGroup(d), tgt: d.aps[subj].actorsOrGroup(d),
+					spanFirst: min(d.aps[speaker].first, g.start), spanLast: max(m.end, d.aps[speaker].last)}
+				out = append(out, p)
+			}
+			continue
+		}
+		if g.unasserted || g.obligation || v >= unasserted {
 			continue
 		}
 		if root := cameo.Root(m.pat.Code); (root == "02" || root == "10") && unasserted > v {
@@ -651,6 +667,9 @@ func (d *doc) sentenceEvents(si int) {
 		p.violent = root == "18" || root == "19" || root == "20"
 		p.statement = root == "01"
 		out = append(out, p)
+		if subj >= 0 && speaker < 0 && d.isSpeechVerb(v) {
+			speaker = subj
+		}
 		if subj >= 0 {
 			lastSubject, lastVerb = subj, v
 		}

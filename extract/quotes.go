@@ -86,54 +86,56 @@ func (d *doc) closeQuote(i int) int {
 	return -1
 }
 
-// quoteSpeaker finds who said the quote [i, j]: "..., X said", "..., said
-// X", "X said: ...", "X told CNN: ...".
+// quoteSpeaker finds who said the quote [i, j]: "X said: “...”", "“...”,
+// X said", "“...”, said X", "X told CNN: “...”".
 func (d *doc) quoteSpeaker(i, j int) *intelcell.Actor {
-	// after the quote, in the same sentence
-	for k := j + 1; k < len(d.toks) && k <= j+8; k++ {
+	si := d.sents[d.sentOf[i]]
+	// a reporting verb just before the quote: "X said: “", "X told CNN television: “"
+	before := func(window int) *intelcell.Actor {
+		for k := i - 1; k >= si.First && k >= i-window; k-- {
+			if d.toks[k].Kind == lex.Quote {
+				return nil
+			}
+			if d.isSpeechVerb(k) {
+				g := d.group(k)
+				if subj := d.subjectOf(g.start); subj >= 0 {
+					return d.speakerActor(subj)
+				}
+				return d.speakerAfter(k)
+			}
+		}
+		return nil
+	}
+	if a := before(6); a != nil {
+		return a
+	}
+	// after the quote, in its sentence: "“...”, X said" or "“...”, said X"
+	sj := d.sentOf[j]
+	for k := j + 1; k < len(d.toks) && k <= j+8 && d.sentOf[k] == sj; k++ {
 		t := &d.toks[k]
-		if t.Kind == lex.Quote && d.quoteSide(k) == 1 || t.Text == "." || t.Text == "!" || t.Text == "?" || t.Newline {
+		if t.Kind == lex.Quote && d.quoteSide(k) == 1 || t.Newline {
 			break
 		}
 		if d.isSpeechVerb(k) {
-			// ", said X" or ", X said"
-			if a := d.speakerNear(k, j+1); a != nil {
-				return a
+			for b := k - 1; b > j; b-- {
+				if ap := d.apAt[b]; ap >= 0 {
+					return d.speakerActor(ap)
+				}
 			}
-			break
+			return d.speakerAfter(k)
 		}
 	}
-	// before the quote: "X said:", "X told CNN television:"
-	si := d.sentOf[i]
-	s := d.sents[si]
-	for k := i - 1; k >= s.First && k >= i-14; k-- {
-		if d.isSpeechVerb(k) {
-			g := d.group(k)
-			if subj := d.subjectOf(g.start); subj >= 0 {
-				return d.speakerActor(subj)
-			}
-			break
-		}
-	}
-	// the previous sentence ended with "X said:" or the speaker was set up
-	// just before ("Kerry replied.")
-	return nil
+	return before(16)
 }
 
-// speakerNear returns the speaker phrase next to a speech verb at k: after it
-// ("said X") or before it ("X said"), not before limit.
-func (d *doc) speakerNear(k, limit int) *intelcell.Actor {
+// speakerAfter returns the phrase right after a speech verb ("said Kerry").
+func (d *doc) speakerAfter(k int) *intelcell.Actor {
 	for j := k + 1; j <= k+3 && j < len(d.toks); j++ {
 		if ap := d.apAt[j]; ap >= 0 {
 			return d.speakerActor(ap)
 		}
-		if d.toks[j].Kind == lex.Punct {
+		if d.toks[j].Kind == lex.Punct || d.toks[j].Kind == lex.Quote {
 			break
-		}
-	}
-	for j := k - 1; j >= limit; j-- {
-		if ap := d.apAt[j]; ap >= 0 {
-			return d.speakerActor(ap)
 		}
 	}
 	return nil
@@ -196,7 +198,7 @@ func (d *doc) reportedSpeech(inQuote []bool) {
 			for to > from && (d.toks[to].Kind == lex.Punct) {
 				to--
 			}
-			if to-from >= 3 && from <= s.Last && !inQuote[from] && d.toks[from].Kind == lex.Word {
+			if to-from >= 2 && from <= s.Last && !inQuote[from] && d.toks[from].Kind == lex.Word {
 				d.addIndirect(from, to, subj)
 			}
 			_ = si

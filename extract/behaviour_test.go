@@ -1,0 +1,165 @@
+package extract
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/intelcell/intelcell"
+)
+
+// These sentences are written for the tests; each checks one rule of the
+// engine against the real knowledge base.
+
+type wantEvent struct {
+	src, tgt string // actor code prefixes ("" = no actor)
+	root     string // CAMEO root
+	negated  bool
+}
+
+func findEvent(d *intelcell.Document, w wantEvent) *intelcell.Event {
+	for i := range d.Events {
+		e := &d.Events[i]
+		code := func(a *intelcell.Actor) string {
+			if a == nil {
+				return ""
+			}
+			return a.Code
+		}
+		if strings.HasPrefix(code(e.Source), w.src) && (w.tgt == "" && e.Target == nil || w.tgt != "" && strings.HasPrefix(code(e.Target), w.tgt)) &&
+			strings.HasPrefix(e.Cameo, w.root) && e.Negated == w.negated {
+			return e
+		}
+	}
+	return nil
+}
+
+func dump(d *intelcell.Document) string {
+	var b strings.Builder
+	for _, e := range d.Events {
+		src, tgt := "-", "-"
+		if e.Source != nil {
+			src = e.Source.Code
+		}
+		if e.Target != nil {
+			tgt = e.Target.Code
+		}
+		b.WriteString("\n  " + src + " -> " + tgt + " " + e.Cameo)
+		if e.Negated {
+			b.WriteString(" negated")
+		}
+	}
+	return b.String()
+}
+
+func TestEvents(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want []wantEvent
+		not  []wantEvent
+	}{
+		{"coordinated targets", "Jordan agreed to expand intelligence cooperation with Egypt, Morocco and Tunisia.",
+			[]wantEvent{{"JOR", "EGY", "03", false}, {"JOR", "MAR", "03", false}, {"JOR", "TUN", "03", false}}, nil},
+		{"negation", "Turkish officials insist they are not coordinating their operations with Syria.",
+			[]wantEvent{{"TURGOV", "SYR", "06", true}}, []wantEvent{{"TUR", "SYR", "06", false}}},
+		{"denial frame", "The minister rejected the notion that Qatar was funding Hamas.",
+			nil, []wantEvent{{"QAT", "PSE", "07", false}, {"QAT", "PSE", "06", false}}},
+		{"meeting noun with hyphenated dyad", "Reporters gathered after the Erdogan-Putin meeting in Sochi.",
+			[]wantEvent{{"TURGOV", "RUSGOV", "04", false}}, nil},
+		{"nominal strike with by-phrase", "An air strike by a Jordanian warplane hit Islamic State positions near Raqqa.",
+			[]wantEvent{{"JORMIL", "IMG", "19", false}}, nil},
+		{"intent", "Egypt said it would be willing to send troops to fight the Islamic State group.",
+			nil, []wantEvent{{"EGY", "IMG", "19", false}}},
+		{"demand that", "Moscow demanded that Ukraine withdraw its forces.",
+			[]wantEvent{{"RUSGOV", "UKR", "10", false}}, []wantEvent{{"UKR", "", "08", false}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := run(t, tt.text, "2016-05-10")
+			for _, w := range tt.want {
+				if findEvent(d, w) == nil {
+					t.Errorf("want %+v in %q; got%s", w, tt.text, dump(d))
+				}
+			}
+			for _, w := range tt.not {
+				if findEvent(d, w) != nil {
+					t.Errorf("do not want %+v in %q; got%s", w, tt.text, dump(d))
+				}
+			}
+		})
+	}
+}
+
+func TestActorsAndCase(t *testing.T) {
+	d := run(t, "IS fighters attacked the town. The militant group is weak. Iraqi forces and US officials met. "+
+		"Daesh, also called ISIL, lost ground; the Russian Federation and Moscow responded.", "2016-05-10")
+	got := map[string]string{}
+	for _, m := range d.Mentions {
+		got[m.Text] = m.Actor.Code
+	}
+	if !strings.HasPrefix(got["IS"], "IMG") || !strings.HasPrefix(got["Daesh"], "IMG") || !strings.HasPrefix(got["ISIL"], "IMG") {
+		t.Errorf("IS, Daesh and ISIL should all be the Islamic State: %v", got)
+	}
+	if _, ok := got["is"]; ok {
+		t.Errorf("the verb 'is' must never be the group IS: %v", got)
+	}
+	if got["Iraqi"] != "IRQMIL" {
+		t.Errorf("'Iraqi forces' should make IRQMIL, got %q", got["Iraqi"])
+	}
+	if got["Russian Federation"] != "RUS" || got["Moscow"] != "RUSGOV" {
+		t.Errorf("Russian Federation = RUS, Moscow = RUSGOV: %v", got)
+	}
+}
+
+func TestPersonRoleByDate(t *testing.T) {
+	code := func(date string) string {
+		for _, m := range run(t, "Kerry spoke to reporters.", date).Mentions {
+			if m.Text == "Kerry" {
+				return m.Actor.Code + "/" + m.Actor.Name
+			}
+		}
+		return ""
+	}
+	if c := code("2015-09-28"); !strings.HasPrefix(c, "USAGOV/John Kerry") {
+		t.Errorf("Kerry in 2015 should be the US Secretary of State (USAGOV), got %q", c)
+	}
+}
+
+func TestQuotes(t *testing.T) {
+	text := "“We will defend our borders”, Erdogan told reporters. The president added: «Nobody can stop us». " +
+		"Lavrov said \"the talks were useful.\" Merkel said that Germany would help."
+	d := run(t, text, "2016-05-10")
+	speakers := map[string]string{}
+	for _, q := range d.Quotes {
+		if q.Speaker != nil {
+			speakers[q.Text] = q.Speaker.Name
+		}
+	}
+	for text, who := range map[string]string{"We will defend our borders": "Erdo", "the talks were useful.": "Lavrov", "Germany would help": "Merkel"} {
+		if !strings.Contains(speakers[text], who) {
+			t.Errorf("quote %q should be %s's, got %v", text, who, speakers)
+		}
+	}
+}
+
+func TestCasualtiesDatesPlaces(t *testing.T) {
+	d := run(t, "Syrian government forces shelled rebel positions in northern Aleppo on Sunday, killing at least 12 people and wounding dozens.", "2016-05-10")
+	var e *intelcell.Event
+	for i := range d.Events {
+		if strings.HasPrefix(d.Events[i].Cameo, "19") {
+			e = &d.Events[i]
+		}
+	}
+	if e == nil {
+		t.Fatalf("no fight event:%s", dump(d))
+	}
+	if e.Killed == nil || *e.Killed != 12 || e.Wounded == nil || *e.Wounded != 24 {
+		t.Errorf("killed 12, wounded dozens (24): got %v %v", e.Killed, e.Wounded)
+	}
+	if e.Date != "2016-05-08" {
+		t.Errorf("'on Sunday' in a Tuesday report is 2016-05-08, got %s", e.Date)
+	}
+	if e.Place == nil || e.Place.Country == nil || *e.Place.Country != "SYR" {
+		t.Errorf("the event happened in Aleppo, Syria: %+v", e.Place)
+	}
+}
