@@ -344,7 +344,7 @@ func (d *doc) matchPattern(pt []kb.PatTok, i, end int, m *match) bool {
 		// a literal: allow up to two skippable words (articles, possessives,
 		// adjectives, numbers) before it
 		for skip, k := 0, i; k <= end && skip <= 2; k++ {
-			for _, w := range el.Words {
+			for _, w := range el.Seq {
 				if e := d.wordMatch(k, end, w); e >= 0 {
 					m.lits++
 					save := m.target
@@ -379,38 +379,96 @@ func (d *doc) matchPattern(pt []kb.PatTok, i, end int, m *match) bool {
 // wordMatch matches a pattern word (or a phrase of several words, such as
 // "sit in" from "sit-in") at token k, the last word also in its plural, and
 // returns the last token matched or -1.
-func (d *doc) wordMatch(k, end int, w string) int {
-	for {
-		sp := strings.IndexByte(w, ' ')
-		if sp < 0 {
-			break
-		}
-		if k > end || d.toks[k].Norm != w[:sp] {
+func (d *doc) wordMatch(k, end int, seq []string) int {
+	for i, w := range seq {
+		if k > end {
 			return -1
 		}
-		w = w[sp+1:]
-		k++
-		if k <= end && d.isHyphen(k) {
+		if i < len(seq)-1 {
+			if d.toks[k].Norm != w {
+				return -1
+			}
 			k++
+			if k <= end && d.isHyphen(k) {
+				k++
+			}
+			continue
+		}
+		if !pluralOf(d.toks[k].Norm, w) {
+			return -1
 		}
 	}
-	if k > end {
-		return -1
+	return k
+}
+
+// pluralOf reports whether n is w or a regular plural of w.
+func pluralOf(n, w string) bool {
+	if !strings.HasPrefix(n, w) {
+		return len(w) > 1 && w[len(w)-1] == 'y' && len(n) == len(w)+2 && n[:len(w)-1] == w[:len(w)-1] && n[len(w)-1:] == "ies"
 	}
-	n := d.toks[k].Norm
-	if n == w || n == w+"s" || n == w+"es" || strings.HasSuffix(w, "y") && n == w[:len(w)-1]+"ies" {
-		return k
+	switch n[len(w):] {
+	case "", "s", "es":
+		return true
 	}
-	return -1
+	return false
+}
+
+// window records the words present in a clause, for skipping patterns
+// whose literal words do not occur in it at all.
+type window map[string]bool
+
+func (d *doc) windowOf(i, end int) window {
+	w := make(window, end-i+1)
+	for k := i; k <= end; k++ {
+		n := d.toks[k].Norm
+		w[n] = true
+		if sg := singular(n); sg != n {
+			w[sg] = true
+		}
+		if strings.HasSuffix(n, "es") {
+			w[n[:len(n)-2]] = true
+		}
+	}
+	return w
+}
+
+// possible reports whether every literal of p has an alternative whose first
+// word occurs in the window.
+func (w window) possible(p *kb.Pattern) bool {
+	for _, el := range p.Toks {
+		if el.Kind != kb.PatWord {
+			continue
+		}
+		ok := false
+		for _, seq := range el.Seq {
+			if w[seq[0]] {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // bestMatch tries every pattern of the lemmas at verb v.
 func (d *doc) bestMatch(lemmas []string, v, end int) *match {
 	var best *match
+	var win window
 	for _, l := range lemmas {
 		for _, p := range d.kb.VerbPatterns(l) {
 			if best != nil && p.Lits < best.lits {
 				break // patterns are sorted most specific first
+			}
+			if p.Lits > 0 {
+				if win == nil {
+					win = d.windowOf(v+1, end)
+				}
+				if !win.possible(p) {
+					continue
+				}
 			}
 			m := &match{pat: p, target: -1, source: -1}
 			if d.matchPattern(p.Toks, v+1, end, m) && (best == nil || m.lits > best.lits) {

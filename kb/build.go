@@ -417,7 +417,11 @@ func compilePattern(code, text string, noun bool) (*Pattern, error) {
 				}
 				alts = append(alts, n)
 			}
-			p.Toks = append(p.Toks, PatTok{Kind: PatWord, Words: alts})
+			seq := make([][]string, len(alts))
+			for i, a := range alts {
+				seq[i] = strings.Fields(a)
+			}
+			p.Toks = append(p.Toks, PatTok{Kind: PatWord, Words: alts, Seq: seq})
 			p.Lits++
 		}
 	}

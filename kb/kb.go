@@ -128,7 +128,8 @@ const (
 // PatTok is one element of an event pattern.
 type PatTok struct {
 	Kind  PatKind
-	Words []string // alternatives, normalised; a phrase of several tokens is space-separated
+	Words []string   // alternatives, normalised; a phrase of several tokens is space-separated
+	Seq   [][]string // the alternatives split into tokens
 }
 
 // Pattern is one compiled verb or noun pattern.
