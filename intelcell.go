@@ -30,7 +30,10 @@ const (
 // alpha-3) or international prefix (IGO, NGO, IMG, MNC) followed by zero or
 // more 3-letter agent codes (GOV, MIL, ...).
 type Actor struct {
-	ID      string  `json:"id,omitempty"` // stable id: a Wikidata QID where one exists, else a KB slug or the code
+	// ID is stable across reports: the Wikidata QID of the named entity where
+	// one exists, else its knowledge-base id; a country refined by an agent
+	// adds it ("Q796:MIL" for Iraq's military); a sector alone is its code.
+	ID      string  `json:"id,omitempty"`
 	Code    string  `json:"code"`
 	Name    string  `json:"name"`
 	Kind    string  `json:"kind"`

@@ -245,6 +245,7 @@ func (d *doc) actorOf(e *kb.Entity, f kb.Form) *intelcell.Actor {
 		a.Kind = intelcell.KindState
 		if f == kb.FormCapital {
 			a.Code = e.Code + "GOV"
+			a.ID += ":GOV"
 		}
 	case kb.KindPerson:
 		a.Kind = intelcell.KindPerson
@@ -563,7 +564,9 @@ func (d *doc) chunkCountry(states, orgs []*mention) string {
 func (d *doc) withAgent(m *mention, agent *kb.Agent) *intelcell.Actor {
 	a := *m.actor
 	if m.ent.Kind == kb.KindState && agent != nil {
+		// the country's government, military, police …: a stable id of its own
 		a.Code = m.ent.Code + agent.Code
+		a.ID = strings.SplitN(a.ID, ":", 2)[0] + ":" + agent.Code
 	}
 	return &a
 }
@@ -636,6 +639,7 @@ func (d *doc) coordinate(si int) {
 				if ph.agent == "" && last.agent != "" && len(ph.actors) == 1 && ph.actors[0].Kind == intelcell.KindState {
 					a := *ph.actors[0]
 					a.Code = strings.TrimSuffix(a.Code, "GOV") + last.agent
+					a.ID = strings.SplitN(a.ID, ":", 2)[0] + ":" + last.agent
 					ph.actors[0] = &a
 					ph.agent = last.agent
 					ph.plural = last.plural

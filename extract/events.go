@@ -622,7 +622,11 @@ type pending struct {
 // sentenceEvents codes the verb and noun events of sentence si.
 func (d *doc) sentenceEvents(si int) {
 	s := d.sents[si]
-	denied := d.denialStart(si)
+	denied, deniedEnd := d.denialStart(si), -1
+	if denied >= 0 {
+		deniedEnd = d.clauseEnd(denied)
+	}
+	inDenial := func(k int) bool { return denied >= 0 && k >= denied && k <= deniedEnd }
 	var out []pending
 	intentHosts := map[int]bool{}
 	unasserted := s.Last + 1 // tokens from here on are the content of a demand
@@ -657,6 +661,17 @@ func (d *doc) sentenceEvents(si int) {
 		}
 		if g.unasserted || g.obligation || v >= unasserted {
 			continue
+		}
+		// ", killing four people and wounding seven": the toll of the act
+		// just coded, not a new event
+		if r := cameo.Root(m.pat.Code); (r == "18" || r == "19" || r == "20") && strings.HasSuffix(d.toks[v].Norm, "ing") && d.participial(v) {
+			violentBefore := false
+			for _, q := range out {
+				violentBefore = violentBefore || q.violent
+			}
+			if violentBefore && d.casualtyVerb(v) {
+				continue
+			}
 		}
 		if root := cameo.Root(m.pat.Code); (root == "02" || root == "10") && unasserted > v {
 			// "demanded that the US cancel ...": what is demanded is not an event
@@ -706,7 +721,7 @@ func (d *doc) sentenceEvents(si int) {
 		if intent {
 			code = cameo.Intent(code)
 		}
-		p := pending{code: code, trigger: v, negated: g.negated || g.denied || denied >= 0 && v >= denied,
+		p := pending{code: code, trigger: v, negated: g.negated || g.denied || inDenial(v),
 			intent: intent, pattern: m.pat.Text, consumed: [2]int{v, m.end}, srcAP: subj}
 		p.spanFirst, p.spanLast = g.start, m.end
 		if subj >= 0 {
@@ -741,7 +756,7 @@ func (d *doc) sentenceEvents(si int) {
 		kept = append(kept, p)
 	}
 	out = kept
-	out = append(out, d.nounEvents(si, out, denied)...)
+	out = append(out, d.nounEvents(si, out, inDenial)...)
 	d.emit(si, out)
 }
 
@@ -795,6 +810,27 @@ func (d *doc) sharedObject(i, end int) int {
 	return d.objectAfter(v+1, end)
 }
 
+// participial reports whether the -ing verb at v opens a participle clause
+// after a comma ("..., killing four") or continues one ("... and wounding").
+func (d *doc) participial(v int) bool {
+	for k := v - 1; k >= 0 && k >= v-8; k-- {
+		n := d.toks[k].Norm
+		if n == "," {
+			return true
+		}
+		if n == "." || n == ";" {
+			return false
+		}
+	}
+	return false
+}
+
+// casualtyVerb: kill, wound, injure and the like.
+func (d *doc) casualtyVerb(v int) bool {
+	n := d.toks[v].Norm
+	return killWords[n] || woundWords[n]
+}
+
 // coordinatedVerbs reports whether the verb at b shares the subject of the
 // verb at a: only commas, "and", "as well as", objects and adverbials
 // between, no new clause.
@@ -817,7 +853,7 @@ func (d *doc) coordinatedVerbs(a, b int) bool {
 
 // nounEvents codes nominal triggers: "airstrikes against IS", "the
 // Kerry-Lavrov meeting", "an air strike by an Iraqi warplane".
-func (d *doc) nounEvents(si int, verbs []pending, denied int) []pending {
+func (d *doc) nounEvents(si int, verbs []pending, inDenial func(int) bool) []pending {
 	s := d.sents[si]
 	var out []pending
 	for k := s.First; k <= s.Last; k++ {
@@ -859,7 +895,7 @@ func (d *doc) nounEvents(si int, verbs []pending, denied int) []pending {
 			continue
 		}
 		p := pending{code: best.pat.Code, trigger: k, pattern: best.pat.Text, srcAP: -1,
-			negated: denied >= 0 && k >= denied, spanFirst: k, spanLast: max(best.end, headEnd)}
+			negated: inDenial(k), spanFirst: k, spanLast: max(best.end, headEnd)}
 		// source and target from the phrase the noun heads or follows
 		ap := d.apAt[k]
 		if ap < 0 && k > s.First {
@@ -926,7 +962,10 @@ func (d *doc) nounEvents(si int, verbs []pending, denied int) []pending {
 				}
 			}
 		}
-		out = append(out, d.finishNoun(p))
+		// a nominal event needs both sides: "the ISIS war" alone codes nothing
+		if p.src != nil && p.tgt != nil {
+			out = append(out, d.finishNoun(p))
+		}
 		k = headEnd
 	}
 	return out
