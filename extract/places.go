@@ -58,7 +58,7 @@ func (d *doc) findPlaces() {
 		}
 		if mi := d.mentAt[i]; mi >= 0 {
 			m := d.ments[mi]
-			if m.ent.Kind == kb.KindState && m.form != kb.FormDemonym {
+			if m.ent.Kind == kb.KindState {
 				if pl := d.statePlace(m, ctx); pl != nil {
 					d.addPlace(pl)
 					ctx.Near = appendNear(ctx.Near, pl.geo)
@@ -105,6 +105,9 @@ func (d *doc) statePlace(m *mention, ctx geo.Context) *place {
 	text := clean(d.tokText(m.first, m.last))
 	switch m.form {
 	case kb.FormName:
+		pl.geo = geo.Place{Name: e.Name, Country: e.Code, Lat: e.Lat, Lon: e.Lon, Kind: geo.Country}
+	case kb.FormDemonym:
+		// "Syrian refugees", "the Russians": the country, as geoparsers count it
 		pl.geo = geo.Place{Name: e.Name, Country: e.Code, Lat: e.Lat, Lon: e.Lon, Kind: geo.Country}
 	case kb.FormCapital:
 		if d.x.geo == nil {
