@@ -150,3 +150,40 @@ func Intent(code string) string {
 
 // IsConflict reports whether the code's root is 10 or above.
 func IsConflict(code string) bool { return strings.Compare(Root(code), "10") >= 0 }
+
+// rejectOf maps an act to the code for refusing it (CAMEO 12x).
+var rejectOf = map[string]string{
+	"03": "120", "04": "125", "045": "126", "046": "125", "05": "120", "057": "127",
+	"06": "121", "061": "1211", "062": "1212", "063": "1213", "064": "1214",
+	"07": "122", "071": "1221", "072": "1222", "073": "1223", "074": "1224",
+	"08": "124", "081": "1241", "082": "1242", "083": "123", "084": "1243", "085": "1244", "086": "1245", "087": "1246",
+	"02": "120", "09": "120", "01": "120",
+}
+
+// Reject returns the code for refusing the act coded by code ("refused to
+// meet" → 125, "will not release" → 1243). Conflictual codes have no refusal
+// counterpart and are returned unchanged.
+func Reject(code string) string {
+	if IsConflict(code) {
+		return code
+	}
+	if Root(code) == "03" {
+		// a refused intent refuses the act: 0314 (intelligence) → 1214
+		for intent, act := range map[string]string{"0311": "061", "0312": "062", "0313": "063", "0314": "064",
+			"0331": "071", "0332": "072", "0333": "073", "0334": "074", "036": "04", "032": "05"} {
+			if code == intent {
+				code = act
+				break
+			}
+		}
+	}
+	for c := code; len(c) >= 2; c = c[:len(c)-1] {
+		if v, ok := rejectOf[c]; ok {
+			if !Valid(v) {
+				v = v[:3]
+			}
+			return v
+		}
+	}
+	return "120"
+}

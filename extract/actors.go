@@ -354,7 +354,7 @@ const (
 func (d *doc) kindOf(i int) int {
 	t := &d.toks[i]
 	if mi := d.mentAt[i]; mi >= 0 {
-		if d.ments[mi].form == kb.FormDemonym {
+		if d.ments[mi].form == kb.FormDemonym && !d.peopleDemonym(mi) {
 			return pkDemonym
 		}
 		return pkName

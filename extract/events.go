@@ -147,7 +147,7 @@ func (d *doc) verbLemmas(k int) []string {
 		if determiners[p.Norm] && p.Norm != "no" || p.Norm == "'s" || p.Kind == lex.Number {
 			return nil
 		}
-		if mi := d.mentAt[k-1]; mi >= 0 && d.ments[mi].form == kb.FormDemonym {
+		if mi := d.mentAt[k-1]; mi >= 0 && d.ments[mi].form == kb.FormDemonym && !d.peopleDemonym(mi) {
 			return nil
 		}
 		// after an adjective a base or -s form is a noun: "an important
@@ -166,6 +166,13 @@ func (d *doc) verbLemmas(k int) []string {
 		}
 	}
 	return out
+}
+
+// peopleDemonym reports whether a demonym names people ("Palestinians",
+// "the Russians") rather than modifying a noun ("Russian forces").
+func (d *doc) peopleDemonym(mi int) bool {
+	n := d.toks[d.ments[mi].last].Norm
+	return strings.HasSuffix(n, "s") && n != "swiss" && !strings.HasSuffix(n, "ese")
 }
 
 // adjectiveLike reports whether token k is a lower-case word of no closed
@@ -563,6 +570,14 @@ func (d *doc) governed(ph *phrase) bool {
 		return false
 	}
 	t := &d.toks[k]
+	// "up to 100 Albanians", "thousands of students", "a group of refugees":
+	// the quantity does not govern its head
+	if t.Norm == "to" && k > s.First && d.toks[k-1].Norm == "up" || t.Norm == "than" || t.Norm == "about" || t.Norm == "around" || t.Norm == "over" && d.toks[k+1].Kind == lex.Number {
+		return false
+	}
+	if t.Norm == "of" && k > s.First && quantityNouns[d.toks[k-1].Norm] {
+		return false
+	}
 	if prepositions[t.Norm] && t.Norm != "as" {
 		return true
 	}
@@ -617,6 +632,7 @@ type pending struct {
 	violent   bool
 	srcAP     int
 	statement bool
+	light     bool // a noun event whose source is the subject of a light verb
 }
 
 // sentenceEvents codes the verb and noun events of sentence si.
@@ -718,10 +734,15 @@ func (d *doc) sentenceEvents(si int) {
 			intentHosts[g.intentOf] = true
 		}
 		intent := g.intent || g.threat
-		if intent {
+		negated := g.negated || g.denied || inDenial(v)
+		if !cameo.IsConflict(code) && (g.denied || g.negated && (g.intent || g.modal) && !inDenial(v)) {
+			// "refused to meet", "declined to resign", "will not accept": a
+			// rejection (CAMEO 12x), which did happen
+			code, intent, negated = cameo.Reject(code), false, false
+		} else if intent {
 			code = cameo.Intent(code)
 		}
-		p := pending{code: code, trigger: v, negated: g.negated || g.denied || inDenial(v),
+		p := pending{code: code, trigger: v, negated: negated,
 			intent: intent, pattern: m.pat.Text, consumed: [2]int{v, m.end}, srcAP: subj}
 		p.spanFirst, p.spanLast = g.start, m.end
 		if subj >= 0 {
@@ -935,6 +956,7 @@ func (d *doc) nounEvents(si int, verbs []pending, inDenial func(int) bool) []pen
 				if d.lemmaIn(j, lightVerbs) {
 					g := d.group(j)
 					if subj := d.subjectOf(g.start); subj >= 0 {
+						p.light = true
 						p.src = d.aps[subj].actorsOrGroup(d)
 						p.spanFirst = min(g.start, d.aps[subj].first)
 						p.negated = p.negated || g.negated
@@ -963,7 +985,7 @@ func (d *doc) nounEvents(si int, verbs []pending, inDenial func(int) bool) []pen
 			}
 		}
 		// a nominal event needs both sides: "the ISIS war" alone codes nothing
-		if p.src != nil && p.tgt != nil {
+		if p.src != nil && (p.tgt != nil || p.light) {
 			out = append(out, d.finishNoun(p))
 		}
 		k = headEnd

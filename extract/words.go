@@ -71,6 +71,10 @@ var (
 		"begin", "start", "continue", "resume", "order", "authorize", "authorise", "lead", "step", "intensify",
 		"escalate", "wage", "pay", "give", "host", "perform", "undertake", "unleash", "deliver", "announce", "sign",
 		"impose", "open", "call", "issue", "file", "stage", "organize", "organise", "kick")
+	// quantityNouns head a quantity phrase: "thousands of students".
+	quantityNouns = set("thousands", "hundreds", "dozens", "tens", "millions", "scores", "group", "groups", "number",
+		"crowd", "crowds", "band", "bands", "some", "many", "most", "all", "none", "one", "two", "three", "several",
+		"majority", "handful", "contingent", "team", "delegation", "column", "convoy", "unit", "batch", "patch")
 	monthNames = set("january", "february", "march", "april", "may", "june", "july", "august", "september",
 		"october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
 	dayNames = map[string]int{"sunday": 0, "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6}
