@@ -187,3 +187,20 @@ func Reject(code string) string {
 	}
 	return "120"
 }
+
+// Threat returns the code for threatening to do the act coded by code when
+// a condition is attached ("will withdraw its troops unless ..."):
+// conflictual acts map as in Intent, cooperative acts to a threat to reduce
+// or stop them (131) or a generic threat (130).
+func Threat(code string) string {
+	if IsConflict(code) {
+		return Intent(code)
+	}
+	switch Root(code) {
+	case "06", "07":
+		return "1311"
+	case "04", "05":
+		return "131"
+	}
+	return "130"
+}

@@ -328,6 +328,13 @@ func (d *doc) chunkable(i int, inChunk bool, prevKind int, detStart bool) bool {
 	if adverbs[n] || strings.HasSuffix(n, "ly") && len(n) > 4 {
 		return false
 	}
+	if len(d.kb.Lemmas(n)) > 0 && !t.IsCap() && i+1 < len(d.toks) {
+		// "UN arms inspectors", "truce monitors": a modifier of an agent word
+		if a, _ := d.agentAt(i + 1); a != nil && inChunk && !strings.HasSuffix(n, "ed") && !strings.HasSuffix(n, "ing") &&
+			(prevKind == pkName || prevKind == pkDet || prevKind == pkAdj || prevKind == pkDemonym) {
+			return true
+		}
+	}
 	if len(d.kb.Lemmas(n)) > 0 && !t.IsCap() {
 		// a verb form continues a noun phrase only after a determiner,
 		// adjective, number, demonym or possessive: "the attack", "Iraqi forces"

@@ -158,6 +158,12 @@ func (d *doc) verbLemmas(k int) []string {
 		if d.isHyphen(k - 1) {
 			return nil // "U.S.-led", "Shi'ite-led": part of a compound modifier
 		}
+		// "shelled positions", "imposed sanctions": after a past-tense verb a
+		// bare or plural form is the object
+		if strings.HasSuffix(p.Norm, "ed") && !strings.HasSuffix(t.Norm, "ed") && !strings.HasSuffix(t.Norm, "ing") &&
+			!isAux(p) && len(d.kb.Lemmas(p.Norm)) > 0 && !beForms[p.Norm] {
+			return nil
+		}
 	}
 	var out []string
 	for _, l := range ls {
@@ -208,7 +214,7 @@ func (d *doc) group(v int) verbGroup {
 		case beForms[t.Norm] && t.Norm != "'s":
 			if k == v-1 || !sawBe {
 				sawBe = true
-				if !strings.HasSuffix(d.toks[v].Norm, "ing") && isParticiple(d, v) && t.Norm != "being" || t.Norm == "been" && isParticiple(d, v) {
+				if !strings.HasSuffix(d.toks[v].Norm, "ing") && (isParticiple(d, v) || k == v-1) && t.Norm != "being" || t.Norm == "been" && isParticiple(d, v) {
 					g.passive = true
 				}
 			}
@@ -555,7 +561,9 @@ func (d *doc) subjectOf(g int) int {
 
 // governed reports whether a phrase is the object of a preposition or of a
 // verb (and so cannot be a subject). For a coordination the first member
-// decides.
+// decides. Quantities before the phrase ("up to 16", "more than 1,000") are
+// looked through; "after", "before", "since" … followed by a clause are
+// conjunctions, not prepositions.
 func (d *doc) governed(ph *phrase) bool {
 	first := ph.first
 	if ph.group != nil {
@@ -563,19 +571,29 @@ func (d *doc) governed(ph *phrase) bool {
 	}
 	k := first - 1
 	s := d.sents[ph.sent]
-	for k >= s.First && (determiners[d.toks[k].Norm] || adverbs[d.toks[k].Norm]) {
-		k--
+	for k >= s.First {
+		t := &d.toks[k]
+		if determiners[t.Norm] || adverbs[t.Norm] || t.Kind == lex.Number || numberWords[t.Norm] > 0 || approxWords[t.Norm] && t.Norm != "of" && t.Norm != "to" ||
+			t.Norm == "to" && k > s.First && d.toks[k-1].Norm == "up" || t.Norm == "up" && k+1 <= s.Last && d.toks[k+1].Norm == "to" {
+			k--
+			continue
+		}
+		break
 	}
 	if k < s.First {
 		return false
 	}
 	t := &d.toks[k]
-	// "up to 100 Albanians", "thousands of students", "a group of refugees":
-	// the quantity does not govern its head
-	if t.Norm == "to" && k > s.First && d.toks[k-1].Norm == "up" || t.Norm == "than" || t.Norm == "about" || t.Norm == "around" || t.Norm == "over" && d.toks[k+1].Kind == lex.Number {
+	// "thousands of students", "a group of refugees": the quantity does not govern its head
+	if t.Norm == "of" && k > s.First && quantityNouns[d.toks[k-1].Norm] {
 		return false
 	}
-	if t.Norm == "of" && k > s.First && quantityNouns[d.toks[k-1].Norm] {
+	if clauseOpeners[t.Norm] && d.verbFollows(ph) {
+		return false
+	}
+	// "an air strike by a Jordanian warplane hit ...": the agent of a
+	// nominal act that is itself the subject
+	if t.Norm == "by" && k > s.First && d.nounTrigger(k-1) && d.verbFollows(ph) {
 		return false
 	}
 	if prepositions[t.Norm] && t.Norm != "as" {
@@ -587,9 +605,37 @@ func (d *doc) governed(ph *phrase) bool {
 	return false
 }
 
+// nounTrigger reports whether token k is a noun with event patterns.
+func (d *doc) nounTrigger(k int) bool {
+	n := d.toks[k].Norm
+	return len(d.kb.NounPatterns(n)) > 0 || len(d.kb.NounPatterns(singular(n))) > 0
+}
+
+// clauseOpeners are prepositions that also open clauses.
+var clauseOpeners = set("after", "before", "since", "until", "as", "while", "when", "once", "because")
+
+// verbFollows reports whether a verb follows a phrase (or its coordination)
+// closely: the phrase is then a subject.
+func (d *doc) verbFollows(ph *phrase) bool {
+	last := ph.last
+	if ph.group != nil {
+		last = d.aps[ph.group[len(ph.group)-1]].last
+	}
+	for k := last + 1; k < len(d.toks) && k <= last+3; k++ {
+		t := &d.toks[k]
+		if isAux(t) || len(d.verbLemmas(k)) > 0 {
+			return true
+		}
+		if !(adverbs[t.Norm] || negators[t.Norm]) {
+			return false
+		}
+	}
+	return false
+}
+
 // objectAfter returns the phrase directly after token i (a direct object), or -1.
 func (d *doc) objectAfter(i, end int) int {
-	for k := i; k <= end && k <= i+3; k++ {
+	for k := i; k <= end && k <= i+5; k++ {
 		if ap := d.apAt[k]; ap >= 0 {
 			if d.aps[ap].dyad {
 				return -1
@@ -597,7 +643,7 @@ func (d *doc) objectAfter(i, end int) int {
 			return ap
 		}
 		t := &d.toks[k]
-		if !(determiners[t.Norm] || t.Kind == lex.Number || adverbs[t.Norm]) {
+		if !(determiners[t.Norm] || t.Kind == lex.Number || adverbs[t.Norm] || approxWords[t.Norm] || numberWords[t.Norm] > 0) {
 			return -1
 		}
 	}
@@ -739,6 +785,9 @@ func (d *doc) sentenceEvents(si int) {
 			// "refused to meet", "declined to resign", "will not accept": a
 			// rejection (CAMEO 12x), which did happen
 			code, intent, negated = cameo.Reject(code), false, false
+		} else if intent && d.conditional(v, end) {
+			// "will withdraw its force unless ...": a threat
+			code, intent = cameo.Threat(code), true
 		} else if intent {
 			code = cameo.Intent(code)
 		}
@@ -831,6 +880,18 @@ func (d *doc) sharedObject(i, end int) int {
 	return d.objectAfter(v+1, end)
 }
 
+// conditional reports whether the clause of v states a condition ("unless",
+// "if") after the verb.
+func (d *doc) conditional(v, end int) bool {
+	s := d.sents[d.sentOf[v]]
+	for k := v + 1; k <= s.Last; k++ {
+		if n := d.toks[k].Norm; n == "unless" || n == "if" && k > end {
+			return true
+		}
+	}
+	return false
+}
+
 // participial reports whether the -ing verb at v opens a participle clause
 // after a comma ("..., killing four") or continues one ("... and wounding").
 func (d *doc) participial(v int) bool {
@@ -915,6 +976,9 @@ func (d *doc) nounEvents(si int, verbs []pending, inDenial func(int) bool) []pen
 		if best == nil || best.pat.Code == "---" {
 			continue
 		}
+		if d.modifiesAgent(headEnd) {
+			continue // "truce monitors", "aid workers", "peace envoy"
+		}
 		p := pending{code: best.pat.Code, trigger: k, pattern: best.pat.Text, srcAP: -1,
 			negated: inDenial(k), spanFirst: k, spanLast: max(best.end, headEnd)}
 		// source and target from the phrase the noun heads or follows
@@ -998,6 +1062,16 @@ func (d *doc) finishNoun(p pending) pending {
 	p.violent = root == "18" || root == "19" || root == "20"
 	p.consumed = [2]int{p.trigger, p.trigger}
 	return p
+}
+
+// modifiesAgent reports whether the word after k is an agent word, so the
+// noun at k only modifies it.
+func (d *doc) modifiesAgent(k int) bool {
+	if k+1 >= len(d.toks) {
+		return false
+	}
+	a, _ := d.agentAt(k + 1)
+	return a != nil
 }
 
 // nounReading reports whether an ambiguous word (attack, strike, talks)
