@@ -285,6 +285,7 @@ type Report struct {
 	Error       string    `json:"error,omitempty"`
 	ContentHash string    `json:"content_hash"`
 	Created     time.Time `json:"created"`
+	Snippet     string    `json:"snippet,omitempty"` // search results: the matching words in context, plain text
 }
 
 // Source is one submission of a report's content: where it came from.
@@ -431,6 +432,9 @@ type TokenService interface {
 	// Authenticate returns the viewer of a token secret, with the org's
 	// current groups. EUNAUTHORIZED for an unknown or revoked secret.
 	Authenticate(ctx context.Context, secret string) (Viewer, error)
+	// OrgViewer returns the viewer of the named org with a role, for trusted
+	// callers acting for an org without a token (the CLI's ingest, tests).
+	OrgViewer(ctx context.Context, org string, role Role) (Viewer, error)
 }
 
 // ReportService stores and reads reports. Every read applies Visible: a

@@ -415,9 +415,46 @@ func (d *doc) buildPhrases() {
 			}
 			i = j + 1
 		}
+		d.attachOf(si)
 		d.coordinate(si)
 	}
 	d.resolveReferences()
+}
+
+// attachOf merges "the president of Armenia", "the government of Iraq":
+// an agent phrase with no country followed by "of" and a country takes the
+// country.
+func (d *doc) attachOf(si int) {
+	for k := len(d.aps) - 1; k >= 0 && d.aps[k].sent == si; k-- {
+		ph := d.aps[k]
+		if !ph.agentOnly || ph.last+2 >= len(d.toks) || d.toks[ph.last+1].Norm != "of" {
+			continue
+		}
+		j := ph.last + 2
+		for j < len(d.toks) && determiners[d.toks[j].Norm] && d.apAt[j] < 0 {
+			j++
+		}
+		oi := d.apAt[j]
+		if oi < 0 || oi == k {
+			continue
+		}
+		of := d.aps[oi]
+		if len(of.actors) != 1 || of.actors[0].Kind != intelcell.KindState || of.agent != "" {
+			continue
+		}
+		a := *of.actors[0]
+		a.Code = strings.TrimSuffix(a.Code, "GOV") + ph.agent
+		a.ID = strings.SplitN(a.ID, ":", 2)[0] + ":" + ph.agent
+		ph.actors = []*intelcell.Actor{&a}
+		ph.agentOnly = false
+		ph.definite = false
+		// the phrase now spans "the president of Armenia"
+		for t := ph.last + 1; t <= of.last; t++ {
+			d.apAt[t] = k
+		}
+		ph.last = of.last
+		of.actors = nil
+	}
 }
 
 func (d *doc) addPhrase(ph *phrase) {

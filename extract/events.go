@@ -155,8 +155,8 @@ func (d *doc) verbLemmas(k int) []string {
 		if p.Kind == lex.Word && p.IsLower() && !strings.HasSuffix(t.Norm, "ed") && !strings.HasSuffix(t.Norm, "ing") && d.adjectiveLike(k-1) {
 			return nil
 		}
-		if d.isHyphen(k - 1) {
-			return nil // "U.S.-led", "Shi'ite-led": part of a compound modifier
+		if d.isHyphen(k-1) && k >= 2 && (d.toks[k-2].IsCap() || d.mentAt[k-2] >= 0 || d.toks[k-2].Kind == lex.Number) {
+			return nil // "U.S.-led", "Shi'ite-led": part of a compound modifier ("re-open" stays a verb)
 		}
 		// "shelled positions", "imposed sanctions": after a past-tense verb a
 		// bare or plural form is the object
@@ -409,6 +409,9 @@ func (d *doc) wordMatch(k, end int, seq []string) int {
 		}
 		if !pluralOf(d.toks[k].Norm, w) {
 			return -1
+		}
+		if k+1 < len(d.toks) && d.isHyphen(k+1) {
+			return -1 // "war-torn": the first part of a compound modifier
 		}
 	}
 	return k
