@@ -160,9 +160,9 @@ func (d *doc) verbLemmas(k int) []string {
 		}
 		// "shelled positions", "imposed sanctions": after a past-tense verb a
 		// bare or plural form is the object
-		if strings.HasSuffix(p.Norm, "ed") && !strings.HasSuffix(t.Norm, "ed") && !strings.HasSuffix(t.Norm, "ing") &&
-			!isAux(p) && len(d.kb.Lemmas(p.Norm)) > 0 && !beForms[p.Norm] {
-			return nil
+		if !strings.HasSuffix(t.Norm, "ed") && !strings.HasSuffix(t.Norm, "ing") && p.Kind == lex.Word && p.IsLower() &&
+			!isAux(p) && len(d.kb.Lemmas(p.Norm)) > 0 && !beForms[p.Norm] && !objectlessVerbs[p.Norm] {
+			return nil // "lift ban", "imposed sanctions"
 		}
 	}
 	var out []string
@@ -769,6 +769,10 @@ func (d *doc) sentenceEvents(si int) {
 		}
 		if obj < 0 && !g.passive {
 			obj = d.thatClauseSubject(m.end+1, end, cameo.Root(code))
+		}
+		if r := cameo.Root(code); obj < 0 && !g.passive && (r == "02" || r == "10") {
+			// "demanded an immediate admission by Moscow": the one asked
+			obj = d.byAgent(m.end+1, min(end, m.end+6))
 		}
 		if g.passive {
 			by := d.byAgent(m.end+1, end)

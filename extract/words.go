@@ -70,7 +70,8 @@ var (
 	lightVerbs = set("conduct", "carry", "launch", "stage", "hold", "mount", "make", "have", "attend", "join",
 		"begin", "start", "continue", "resume", "order", "authorize", "authorise", "lead", "step", "intensify",
 		"escalate", "wage", "pay", "give", "host", "perform", "undertake", "unleash", "deliver", "announce", "sign",
-		"impose", "open", "call", "issue", "file", "stage", "organize", "organise", "kick")
+		"impose", "open", "call", "issue", "file", "stage", "organize", "organise", "kick", "lodge", "register",
+		"voice", "express", "submit", "deliver", "send", "press", "mount", "put")
 	// quantityNouns head a quantity phrase: "thousands of students".
 	quantityNouns = set("thousands", "hundreds", "dozens", "tens", "millions", "scores", "group", "groups", "number",
 		"crowd", "crowds", "band", "bands", "some", "many", "most", "all", "none", "one", "two", "three", "several",
