@@ -21,6 +21,8 @@ type verbGroup struct {
 	denied   bool // under a refusal: "refused to X"
 	// obligation: "must", "should", "ought to", "need to" — demanded, not done
 	obligation bool
+	// speculative: "may have interfered", "could attack" — possible, not stated
+	speculative bool
 	// unasserted: a purpose infinitive or a gerund after a preposition ("to
 	// avoid", "for signing", "aimed at ending"): not stated as happening
 	unasserted bool
@@ -208,6 +210,9 @@ func (d *doc) group(v int) verbGroup {
 			g.negated = true
 		case modals[t.Norm]:
 			g.modal = true
+			if speculative[t.Norm] {
+				g.speculative = true
+			}
 			if t.Norm == "must" || t.Norm == "should" {
 				g.obligation = true
 			}
@@ -724,7 +729,7 @@ func (d *doc) sentenceEvents(si int) {
 			}
 			continue
 		}
-		if g.unasserted || g.obligation || v >= unasserted {
+		if g.unasserted || g.obligation || g.speculative && !g.negated || v >= unasserted {
 			continue
 		}
 		// ", killing four people and wounding seven": the toll of the act

@@ -113,10 +113,15 @@ func (d *doc) statePlace(m *mention, ctx geo.Context) *place {
 		if d.x.geo == nil {
 			return nil
 		}
-		c := geo.Context{Countries: map[string]float64{e.Code: 100}}
-		g, _, ok := d.x.geo.Resolve(text, c)
-		if !ok || g.Country != e.Code {
-			return nil // a seat of government ("the Kremlin") rather than a city
+		// a seat of government ("the Kremlin", "the White House") is placed
+		// at the capital; the capital is its most populous city of that name
+		name := text
+		if e.Capital != "" && lex.NormalizePhrase(text) != lex.NormalizePhrase(e.Capital) {
+			name = e.Capital
+		}
+		g, ok := d.capitalCity(name, e.Code)
+		if !ok {
+			return nil
 		}
 		pl.geo = g
 		// a capital after a locative preposition is a place, not the government
@@ -130,6 +135,36 @@ func (d *doc) statePlace(m *mention, ctx geo.Context) *place {
 		Lat: pl.geo.Lat, Lon: pl.geo.Lon, Country: strp(pl.geo.Country), Kind: pl.geo.Kind.String()}
 	pl.resolved = true
 	return pl
+}
+
+// placeWords may follow a place name without making it part of a person's name.
+var placeWords = set("province", "governorate", "district", "region", "state", "county", "city", "river", "valley",
+	"mountains", "mountain", "airport", "port", "border", "area", "camp", "municipality", "island", "islands", "bay",
+	"lake", "sea", "desert", "square", "street", "road", "bridge", "oblast", "prefecture", "department", "town", "village")
+
+// inNameRun reports whether the capitalised word at i is part of a run of
+// capitalised words, like a person's name ("Christopher Steele").
+func (d *doc) inNameRun(i int) bool {
+	capWord := func(k int) bool {
+		if k < 0 || k >= len(d.toks) || d.sentOf[k] != d.sentOf[i] {
+			return false
+		}
+		t := &d.toks[k]
+		return t.Kind == lex.Word && t.IsCap() && d.mentAt[k] < 0 && !placeWords[t.Norm] && !monthNames[t.Norm] && dayNames[t.Norm] == 0 && t.Norm != "the"
+	}
+	before := i > d.sents[d.sentOf[i]].First && capWord(i-1) && !d.toks[i].Newline
+	return before || capWord(i+1) && !d.toks[i+1].Newline
+}
+
+// capitalCity returns the most populous city called name in the country.
+func (d *doc) capitalCity(name, country string) (geo.Place, bool) {
+	for _, c := range d.x.geo.Candidates(name) {
+		if c.Country == country && c.Kind == geo.City {
+			return c, true
+		}
+	}
+	g, _, ok := d.x.geo.Resolve(name, geo.Context{Countries: map[string]float64{country: 100}})
+	return g, ok && g.Country == country
 }
 
 // gazetteerPlace matches the longest gazetteer name starting at token i.
@@ -195,6 +230,11 @@ func (d *doc) gazetteerPlace(i int, ctx geo.Context) *place {
 			continue
 		}
 		if sentenceStart && n == 1 && g.Population < 50000 && ctx.Countries[g.Country] == 0 {
+			continue
+		}
+		// "Christopher Steele": one word of a longer capitalised name is not a
+		// place unless a preposition says so
+		if n == 1 && !locatives[prev] && g.Kind == geo.City && g.Population < 100000 && d.inNameRun(i) {
 			continue
 		}
 		if conf < 0.05 {

@@ -31,8 +31,10 @@ var (
 	haveForms = set("have", "has", "had", "having", "'ve", "'d")
 	doForms   = set("do", "does", "did")
 	modals    = set("will", "would", "shall", "should", "can", "could", "may", "might", "must", "'ll", "wo", "ca")
-	negators  = set("not", "n't", "never", "no", "nobody", "nothing", "neither", "nor", "cannot")
-	adverbs   = set("also", "meanwhile", "still", "already", "just", "reportedly", "allegedly", "now", "then",
+	// speculative modals state a possibility, not an act or an intent
+	speculative = set("may", "might", "could", "can", "ca")
+	negators    = set("not", "n't", "never", "no", "nobody", "nothing", "neither", "nor", "cannot")
+	adverbs     = set("also", "meanwhile", "still", "already", "just", "reportedly", "allegedly", "now", "then",
 		"again", "once", "later", "earlier", "recently", "previously", "further", "repeatedly", "finally",
 		"apparently", "officially", "formally", "jointly", "immediately", "quickly", "subsequently", "even",
 		"only", "ever", "soon", "yesterday", "today", "currently", "initially", "eventually", "effectively",
