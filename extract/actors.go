@@ -127,6 +127,89 @@ func (d *doc) findMentions() {
 	}
 }
 
+// findUnknownPeople recognises people the knowledge base does not know from
+// how news introduces them: a run of two or three capitalised words that
+// says something ("Lindsey Graham said", "said Jane Doe") or is introduced
+// by an appositive ("Jane Doe, who ...", "Jane Doe, a senior official,").
+// Their surnames then resolve for the rest of the report.
+func (d *doc) findUnknownPeople() {
+	for si, s := range d.sents {
+		for i := s.First; i <= s.Last; i++ {
+			if d.mentAt[i] >= 0 || !d.nameWord(i) {
+				continue
+			}
+			j := i
+			for j+1 <= s.Last && j-i < 2 && d.mentAt[j+1] < 0 && d.nameWord(j+1) {
+				j++
+			}
+			if j == i || d.x.geo != nil && d.x.geo.Has(lex.NormalizePhrase(d.tokText(i, j))) {
+				i = j
+				continue
+			}
+			after := j + 1
+			isPerson := after <= s.Last && (d.isSpeechVerb(after) ||
+				d.toks[after].Text == "," && after+1 <= s.Last && (d.toks[after+1].Norm == "who" || d.appositiveAgent(after+1, s.Last) != nil))
+			if !isPerson && i > s.First && d.isSpeechVerb(i-1) {
+				isPerson = true // "said Jane Doe"
+			}
+			if isPerson {
+				code := ""
+				if a := d.appositiveAgent(after+1, s.Last); a != nil && after <= s.Last && d.toks[after].Text == "," {
+					code = a.Code
+				}
+				name := clean(d.tokText(i, j))
+				e := &kb.Entity{Code: code, Name: name, Kind: kb.KindPerson, Names: []string{name}}
+				d.addMention(&mention{first: i, last: j, ent: e, form: kb.FormName})
+				d.local[d.toks[j].Norm] = e
+			}
+			_ = si
+			i = j
+		}
+	}
+	// their surnames alone, later in the report: "Graham said"
+	for i := range d.toks {
+		if d.mentAt[i] >= 0 || !d.toks[i].IsCap() || d.toks[i].Kind != lex.Word {
+			continue
+		}
+		if e := d.local[d.toks[i].Norm]; e != nil && (i+1 >= len(d.toks) || !d.nameWord(i+1)) {
+			d.addMention(&mention{first: i, last: i, ent: e, form: kb.FormSurname})
+		}
+	}
+}
+
+// nameWord: a capitalised word that can be part of a person's name.
+func (d *doc) nameWord(k int) bool {
+	t := &d.toks[k]
+	if t.Kind != lex.Word || !t.IsCap() || t.IsAllCaps() && len(t.Text) > 1 || len(t.Norm) < 2 {
+		return false
+	}
+	n := t.Norm
+	if determiners[n] || prepositions[n] || conjunctions[n] || pronouns[n] || subordinators[n] || monthNames[n] || dayNames[n] > 0 || n == "sunday" {
+		return false
+	}
+	if a, _ := d.agentAt(k); a != nil {
+		return false
+	}
+	return len(d.kb.Lemmas(n)) == 0
+}
+
+// appositiveAgent reads "a senior official", "the group's spokesman" after a
+// comma and returns its agent word, or nil.
+func (d *doc) appositiveAgent(i, last int) *kb.Agent {
+	if i > last || !(d.toks[i].Norm == "a" || d.toks[i].Norm == "an" || d.toks[i].Norm == "the") {
+		return nil
+	}
+	for k := i + 1; k <= last && k <= i+5; k++ {
+		if a, _ := d.agentAt(k); a != nil && a.Person {
+			return a
+		}
+		if d.toks[k].Kind == lex.Punct {
+			return nil
+		}
+	}
+	return nil
+}
+
 func (d *doc) addMention(m *mention) {
 	m.actor = d.actorOf(m.ent, m.form)
 	d.ments = append(d.ments, m)
@@ -253,9 +336,6 @@ func (d *doc) actorOf(e *kb.Entity, f kb.Form) *intelcell.Actor {
 			a.Code, a.Role = r.Code, r.Title
 		} else if len(e.Roles) > 0 && e.Roles[0].From < d.dateStr && e.Country != "" {
 			a.Code = e.Country + "ELI" // a former office holder
-		}
-		if a.Code == "" {
-			a.Code = "UNK"
 		}
 	case kb.KindIGO:
 		a.Kind = intelcell.KindIGO
@@ -540,7 +620,7 @@ func (d *doc) makePhrase(i, j, si int) *phrase {
 	case len(persons) > 0:
 		m := persons[len(persons)-1]
 		a := *m.actor
-		if a.Code == "UNK" || strings.HasSuffix(a.Code, "ELI") {
+		if a.Code == "" || len(a.Code) == 3 || strings.HasSuffix(a.Code, "ELI") {
 			// the title in the phrase tells the role: "former President X"
 			if c := d.chunkCountry(states, orgs); c != "" && agent != nil {
 				a.Code = c + agent.Code

@@ -185,6 +185,7 @@ func (d *doc) run() {
 		}
 	}
 	d.findMentions()
+	d.findUnknownPeople()
 	d.buildPhrases()
 	d.findPlaces()
 	d.resolveDates()

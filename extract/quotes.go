@@ -32,6 +32,14 @@ func (d *doc) findQuotes() {
 		q := intelcell.Quote{Text: clean(text), Direct: true,
 			Span: intelcell.Span{Start: d.toks[i].Start, End: d.toks[j].End}}
 		q.Speaker = d.quoteSpeaker(i, j)
+		if q.Speaker == nil && len(d.quotes) > 0 {
+			// a quote that continues the previous speaker's words in the
+			// next sentence: “...,” Graham said. “And we all ...”
+			prev := &d.quotes[len(d.quotes)-1]
+			if prev.Direct && prev.Speaker != nil && d.sentAtByte(prev.Span.End) >= d.sentOf[i]-1 {
+				q.Speaker = prev.Speaker
+			}
+		}
 		d.quotes = append(d.quotes, q)
 		i = j
 	}
