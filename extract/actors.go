@@ -133,6 +133,7 @@ func (d *doc) findMentions() {
 // by an appositive ("Jane Doe, who ...", "Jane Doe, a senior official,").
 // Their surnames then resolve for the rest of the report.
 func (d *doc) findUnknownPeople() {
+	localFrom := map[*kb.Entity]int{}
 	for si, s := range d.sents {
 		for i := s.First; i <= s.Last; i++ {
 			if d.mentAt[i] >= 0 || !d.nameWord(i) {
@@ -152,8 +153,17 @@ func (d *doc) findUnknownPeople() {
 			if !isPerson && i > s.First && d.isSpeechVerb(i-1) {
 				isPerson = true // "said Jane Doe"
 			}
-			if isPerson {
-				code := ""
+			title := ""
+			if i > s.First {
+				for k := i - 1; k >= s.First && k >= i-3; k-- {
+					if a, end := d.agentAt(k); a != nil && a.Person && end == i-1 {
+						title = a.Code // "Senator Ted Cruz", "Foreign Minister Jane Doe"
+						break
+					}
+				}
+			}
+			if isPerson || title != "" {
+				code := title
 				if a := d.appositiveAgent(after+1, s.Last); a != nil && after <= s.Last && d.toks[after].Text == "," {
 					code = a.Code
 				}
@@ -161,6 +171,7 @@ func (d *doc) findUnknownPeople() {
 				e := &kb.Entity{Code: code, Name: name, Kind: kb.KindPerson, Names: []string{name}}
 				d.addMention(&mention{first: i, last: j, ent: e, form: kb.FormName})
 				d.local[d.toks[j].Norm] = e
+				localFrom[e] = j
 			}
 			_ = si
 			i = j
@@ -168,12 +179,23 @@ func (d *doc) findUnknownPeople() {
 	}
 	// their surnames alone, later in the report: "Graham said"
 	for i := range d.toks {
-		if d.mentAt[i] >= 0 || !d.toks[i].IsCap() || d.toks[i].Kind != lex.Word {
+		if !d.toks[i].IsCap() || d.toks[i].Kind != lex.Word {
 			continue
 		}
-		if e := d.local[d.toks[i].Norm]; e != nil && (i+1 >= len(d.toks) || !d.nameWord(i+1)) {
-			d.addMention(&mention{first: i, last: i, ent: e, form: kb.FormSurname})
+		e := d.local[d.toks[i].Norm]
+		if e == nil || localFrom[e] >= i || i+1 < len(d.toks) && d.nameWord(i+1) {
+			continue
 		}
+		if mi := d.mentAt[i]; mi >= 0 {
+			// a surname that matched someone else in the knowledge base is,
+			// after this person was introduced, this person
+			if m := d.ments[mi]; m.form == kb.FormSurname && m.first == i && m.last == i && m.ent != e {
+				m.ent = e
+				m.actor = d.actorOf(e, kb.FormSurname)
+			}
+			continue
+		}
+		d.addMention(&mention{first: i, last: i, ent: e, form: kb.FormSurname})
 	}
 }
 
@@ -246,6 +268,24 @@ func (d *doc) surnameAt(i int) *mention {
 	cands := d.kb.Surnames(t.Norm)
 	if len(cands) == 0 {
 		return nil
+	}
+	// "Ted Cruz" is not Manuel Marrero Cruz: a different given name before
+	// the surname names someone else
+	if i > 0 && d.sentOf[i-1] == d.sentOf[i] && d.nameWord(i-1) && d.mentAt[i-1] < 0 {
+		given := d.toks[i-1].Norm
+		var keep []*kb.NameEntry
+		for _, c := range cands {
+			for _, n := range c.Entity.Names {
+				if strings.Contains(lex.NormalizePhrase(n), given+" ") {
+					keep = append(keep, c)
+					break
+				}
+			}
+		}
+		if len(keep) == 0 {
+			return nil
+		}
+		cands = keep
 	}
 	// A capitalised word at the start of a sentence is only a surname when a
 	// verb or punctuation follows, not when it starts a common phrase.

@@ -106,6 +106,17 @@ func (d *doc) statePlace(m *mention, ctx geo.Context) *place {
 	switch m.form {
 	case kb.FormName:
 		pl.geo = geo.Place{Name: e.Name, Country: e.Code, Lat: e.Lat, Lon: e.Lon, Kind: geo.Country}
+		// "Senator David Perdue of Georgia" in a report about the US: a
+		// first-level division of the document's main country, not the country
+		if d.x.geo != nil && ctx.Countries[e.Code] <= 1 {
+			for _, c := range d.x.geo.Candidates(text) {
+				if c.Kind == geo.Admin1 && c.Country != e.Code && ctx.Countries[c.Country] >= 3 {
+					pl.geo = c
+					m.place = true
+					break
+				}
+			}
+		}
 	case kb.FormDemonym:
 		// "Syrian refugees", "the Russians": the country, as geoparsers count it
 		pl.geo = geo.Place{Name: e.Name, Country: e.Code, Lat: e.Lat, Lon: e.Lon, Kind: geo.Country}
@@ -150,7 +161,7 @@ func (d *doc) inNameRun(i int) bool {
 			return false
 		}
 		t := &d.toks[k]
-		return t.Kind == lex.Word && t.IsCap() && d.mentAt[k] < 0 && !placeWords[t.Norm] && !monthNames[t.Norm] && dayNames[t.Norm] == 0 && t.Norm != "the"
+		return t.Kind == lex.Word && t.IsCap() && !placeWords[t.Norm] && !monthNames[t.Norm] && dayNames[t.Norm] == 0 && t.Norm != "the"
 	}
 	before := i > d.sents[d.sentOf[i]].First && capWord(i-1) && !d.toks[i].Newline
 	return before || capWord(i+1) && !d.toks[i+1].Newline
