@@ -146,7 +146,7 @@ func (d *doc) verbLemmas(k int) []string {
 	}
 	if k > 0 {
 		p := &d.toks[k-1]
-		if determiners[p.Norm] && p.Norm != "no" || p.Norm == "'s" || p.Kind == lex.Number {
+		if determiners[p.Norm] && p.Norm != "no" || p.Norm == "'s" || p.Kind == lex.Number && d.mentAt[k-1] < 0 {
 			return nil
 		}
 		if mi := d.mentAt[k-1]; mi >= 0 && d.ments[mi].form == kb.FormDemonym && !d.peopleDemonym(mi) {
@@ -205,6 +205,9 @@ func (d *doc) group(v int) verbGroup {
 	sawBe := false
 	for k := v - 1; k >= s.First; k-- {
 		t := &d.toks[k]
+		if d.mentAt[k] >= 0 {
+			break // a name ("Theresa May") is never an auxiliary
+		}
 		switch {
 		case negators[t.Norm] && t.Norm != "no" && t.Norm != "nor":
 			g.negated = true
