@@ -461,7 +461,7 @@ func (d *doc) chunkable(i int, inChunk bool, prevKind int, detStart bool) bool {
 		// "the Kerry-Lavrov meeting", "the US attack": after a name when
 		// the phrase began with a determiner
 		return inChunk && (prevKind == pkDet || prevKind == pkAdj || prevKind == pkNum || prevKind == pkDemonym || prevKind == pkPoss ||
-			detStart && prevKind == pkName)
+			detStart && prevKind == pkName && !d.peopleBefore(i))
 	}
 	return true
 }
@@ -503,6 +503,13 @@ func (d *doc) kindOf(i int) int {
 		return pkCap
 	}
 	return pkAdj
+}
+
+// peopleBefore reports whether the token before i is a plural demonym
+// ("The Palestinians reject"): the phrase is complete and a verb follows.
+func (d *doc) peopleBefore(i int) bool {
+	mi := d.mentAt[i-1]
+	return mi >= 0 && d.ments[mi].form == kb.FormDemonym && d.peopleDemonym(mi)
 }
 
 // buildPhrases groups tokens into noun-phrase chunks and turns the chunks that

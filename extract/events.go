@@ -690,6 +690,8 @@ type pending struct {
 	srcAP     int
 	statement bool
 	light     bool // a noun event whose source is the subject of a light verb
+	// unknownSource: a violent act with a victim and no known perpetrator
+	unknownSource bool
 }
 
 // sentenceEvents codes the verb and noun events of sentence si.
@@ -806,12 +808,19 @@ func (d *doc) sentenceEvents(si int) {
 		} else if intent {
 			code = cameo.Intent(code)
 		}
+		if subj < 0 && !g.passive && cameo.IsConflict(code) && d.violentNounSubject(g.start) {
+			// "A roadside bombing near Samarra killed one U.S. soldier": the
+			// perpetrator is unknown, the victim is not
+			subj = -2
+		}
 		p := pending{code: code, trigger: v, negated: negated,
 			intent: intent, pattern: m.pat.Text, consumed: [2]int{v, m.end}, srcAP: subj}
 		p.spanFirst, p.spanLast = g.start, m.end
 		if subj >= 0 {
 			p.src = d.aps[subj].actorsOrGroup(d)
 			p.spanFirst = min(p.spanFirst, d.aps[subj].first)
+		} else if subj == -2 {
+			p.unknownSource = true
 		}
 		if obj >= 0 {
 			p.tgt = d.aps[obj].actorsOrGroup(d)
@@ -901,6 +910,24 @@ func (d *doc) conditional(v, end int) bool {
 	s := d.sents[d.sentOf[v]]
 	for k := v + 1; k <= s.Last; k++ {
 		if n := d.toks[k].Norm; n == "unless" || n == "if" && k > end {
+			return true
+		}
+	}
+	return false
+}
+
+// violentNounSubject reports whether the clause before g starts with a
+// violent nominal act ("A roadside bombing near X", "An explosion").
+func (d *doc) violentNounSubject(g int) bool {
+	cs := d.clauseStart(g)
+	for k := cs; k < g && k <= cs+4; k++ {
+		n := d.toks[k].Norm
+		for _, p := range append(d.kb.NounPatterns(n), d.kb.NounPatterns(singular(n))...) {
+			if r := cameo.Root(p.Code); len(p.Toks) == 0 && (r == "18" || r == "19" || r == "20") {
+				return true
+			}
+		}
+		if n == "explosion" || n == "blast" {
 			return true
 		}
 	}
@@ -1150,6 +1177,9 @@ func (d *doc) emit(si int, ps []pending) {
 	for _, p := range ps {
 		srcs, tgts := p.src, p.tgt
 		root := cameo.Root(p.code)
+		if len(srcs) == 0 && p.unknownSource && len(tgts) > 0 {
+			srcs = []*intelcell.Actor{nil}
+		}
 		if len(srcs) == 0 {
 			continue
 		}
@@ -1169,6 +1199,12 @@ func (d *doc) emit(si int, ps []pending) {
 		}
 		for _, s := range srcs {
 			for _, t := range tgts {
+				if s == nil {
+					if t != nil && t.Kind != intelcell.KindSector {
+						d.addEvent(si, p, nil, t, seen)
+					}
+					continue
+				}
 				if t != nil && (s.Code == t.Code && s.Name == t.Name) {
 					continue
 				}
@@ -1186,7 +1222,10 @@ func (d *doc) emit(si int, ps []pending) {
 var reciprocal = map[string]bool{"03": true, "04": true, "05": true, "06": true, "19": true}
 
 func (d *doc) addEvent(si int, p pending, s, t *intelcell.Actor, seen map[string]bool) {
-	key := s.Code + "|" + s.Name + "|" + cameo.Root(p.code)
+	key := "-|" + cameo.Root(p.code)
+	if s != nil {
+		key = s.Code + "|" + s.Name + "|" + cameo.Root(p.code)
+	}
 	if t != nil {
 		key += "|" + t.Code + "|" + t.Name
 	}
