@@ -1195,6 +1195,8 @@ func (d *doc) emit(si int, ps []pending) {
 			continue
 		}
 		if len(tgts) == 0 {
+			// an act with no target ("rebels surrendered", "thousands
+			// protested") is still an event
 			tgts = []*intelcell.Actor{nil}
 		}
 		for _, s := range srcs {
@@ -1250,3 +1252,7 @@ func (d *doc) makeEvent(si int, p pending, s, t *intelcell.Actor) intelcell.Even
 	}
 	return e
 }
+
+
+
+
