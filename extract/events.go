@@ -1252,7 +1252,3 @@ func (d *doc) makeEvent(si int, p pending, s, t *intelcell.Actor) intelcell.Even
 	}
 	return e
 }
-
-
-
-
