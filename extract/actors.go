@@ -554,7 +554,8 @@ func (d *doc) buildPhrases() {
 func (d *doc) attachOf(si int) {
 	for k := len(d.aps) - 1; k >= 0 && d.aps[k].sent == si; k-- {
 		ph := d.aps[k]
-		if !ph.agentOnly || ph.last+2 >= len(d.toks) || d.toks[ph.last+1].Norm != "of" {
+		if !ph.agentOnly || ph.person && d.toks[ph.last+1].Norm != "of" || ph.last+2 >= len(d.toks) ||
+			!(d.toks[ph.last+1].Norm == "of" || d.toks[ph.last+1].Norm == "in" || d.toks[ph.last+1].Norm == "from") {
 			continue
 		}
 		j := ph.last + 2
@@ -668,9 +669,15 @@ func (d *doc) makePhrase(i, j, si int) *phrase {
 		m := persons[len(persons)-1]
 		a := *m.actor
 		if a.Code == "" || len(a.Code) == 3 || strings.HasSuffix(a.Code, "ELI") {
-			// the title in the phrase tells the role: "former President X"
-			if c := d.chunkCountry(states, orgs); c != "" && agent != nil {
+			// the title in the phrase tells the role: "former President X";
+			// a title without a country takes the sentence's country
+			c := d.chunkCountry(states, orgs)
+			if c == "" && a.Country == nil && m.ent.ID == "" {
+				c = d.sentenceCountry(si)
+			}
+			if c != "" && agent != nil {
 				a.Code = c + agent.Code
+				a.Country = strp(c)
 			}
 		}
 		ph.actors = []*intelcell.Actor{&a}
@@ -716,6 +723,17 @@ func (d *doc) phraseName(i, j int) string {
 		i++
 	}
 	return clean(d.tokText(i, j))
+}
+
+// sentenceCountry is the first country named in sentence si, or "".
+func (d *doc) sentenceCountry(si int) string {
+	s := d.sents[si]
+	for k := s.First; k <= s.Last; k++ {
+		if mi := d.mentAt[k]; mi >= 0 && d.ments[mi].ent.Kind == kb.KindState {
+			return d.ments[mi].ent.Code
+		}
+	}
+	return ""
 }
 
 func (d *doc) chunkCountry(states, orgs []*mention) string {

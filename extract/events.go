@@ -776,6 +776,13 @@ func (d *doc) sentenceEvents(si int) {
 			if obj < 0 && m.lits == 0 {
 				obj = d.sharedObject(m.objSearch, end)
 			}
+			if obj < 0 && m.lits > 0 && !prepositions[d.toks[min(v+1, end)].Norm] {
+				// the object before the pattern's words: "rejected an Indian
+				// proposal for a free trade agreement", "give Tanzania a grant"
+				if o := d.objectAfter(v+1, end); o >= 0 && d.aps[o].last < m.end {
+					obj = o
+				}
+			}
 		}
 		if obj < 0 && !g.passive {
 			obj = d.thatClauseSubject(m.end+1, end, cameo.Root(code))
