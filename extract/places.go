@@ -135,6 +135,14 @@ func (d *doc) statePlace(m *mention, ctx geo.Context) *place {
 			return nil
 		}
 		pl.geo = g
+		// "London" in a report about Ontario, "Paris" in one about Texas: a
+		// city of that name in the report's own country, not the capital
+		if name == text && ctx.Countries[e.Code] <= 1 {
+			if c, _, ok := d.x.geo.Resolve(text, ctx); ok && c.Country != e.Code && c.Kind == geo.City && ctx.Countries[c.Country] >= 3 {
+				pl.geo = c
+				m.place = true
+			}
+		}
 		// a capital after a locative preposition is a place, not the government
 		if m.first > 0 && locatives[d.toks[m.first-1].Norm] && d.toks[m.first-1].Norm != "from" {
 			m.place = true

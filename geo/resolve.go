@@ -113,6 +113,11 @@ func (g *Gazetteer) Resolve(name string, ctx Context) (Place, float64, bool) {
 		}
 		if r.alt {
 			s -= 0.5
+			// a town that bears as an alternate name the name of another
+			// province of its country ("Missouri" for Bozeman, Montana)
+			if p.Kind == City && len(adminIn[p.Country]) > 0 && !slices.Contains(adminIn[p.Country], p.Admin1) {
+				s -= 1.5
+			}
 		}
 		scores[i] = s
 		if s > bestScore {
