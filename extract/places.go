@@ -175,6 +175,23 @@ func (d *doc) inNameRun(i int) bool {
 	return before || capWord(i+1) && !d.toks[i+1].Newline
 }
 
+// commaRegion reports whether ", Region" follows token k: "Buffalo, N.Y.",
+// "Aleppo, Syria".
+func (d *doc) commaRegion(k int) bool {
+	if k+2 >= len(d.toks) || d.toks[k+1].Text != "," || !d.toks[k+2].IsCap() {
+		return false
+	}
+	if mi := d.mentAt[k+2]; mi >= 0 && d.ments[mi].ent.Kind == kb.KindState {
+		return true
+	}
+	for _, c := range d.x.geo.Candidates(d.toks[k+2].Text) {
+		if c.Kind == geo.Admin1 {
+			return true
+		}
+	}
+	return false
+}
+
 // capitalCity returns the most populous city called name in the country.
 func (d *doc) capitalCity(name, country string) (geo.Place, bool) {
 	for _, c := range d.x.geo.Candidates(name) {
@@ -226,17 +243,22 @@ func (d *doc) gazetteerPlace(i int, ctx geo.Context) *place {
 		if !d.x.geo.Has(key) {
 			continue
 		}
-		if n == 1 && (notPlaces[t.Norm] || geo.IsCommonWord(key) || d.kb.Surnames(t.Norm) != nil || d.mentAt[i] >= 0) {
+		prev := ""
+		if i > 0 {
+			prev = d.toks[i-1].Norm
+		}
+		if n == 1 && (notPlaces[t.Norm] || d.kb.Surnames(t.Norm) != nil || d.mentAt[i] >= 0) {
+			continue
+		}
+		// a common word ("Buffalo", "Victoria", "Nice") is a place after a
+		// preposition of place or before ", State"
+		if n == 1 && geo.IsCommonWord(key) && !(locatives[prev] && i > 0 && !d.toks[i-1].IsCap() || d.commaRegion(last)) {
 			continue
 		}
 		// a longer place name may contain a known name ("British Columbia",
 		// "New South Wales"), but a known name must not be cut in two
 		if mi := d.mentAt[last]; mi >= 0 && d.ments[mi].last > last {
 			continue
-		}
-		prev := ""
-		if i > 0 {
-			prev = d.toks[i-1].Norm
 		}
 		g, conf, ok := d.x.geo.Resolve(name, ctx)
 		if !ok {
