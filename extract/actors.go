@@ -664,6 +664,23 @@ func (d *doc) makePhrase(i, j, si int) *phrase {
 			return ph
 		}
 	}
+	// "the Assad regime", "the Trump administration": a person's name
+	// modifying an agent word names the person's state organ
+	if len(persons) > 0 && agent != nil && agentEnd > persons[len(persons)-1].last && !agent.Person {
+		m := persons[len(persons)-1]
+		if c := m.actor.CountryCode(); c != "" {
+			a := &intelcell.Actor{ID: c + ":" + agent.Code, Code: c + agent.Code, Name: clean(d.phraseName(i, j)),
+				Kind: intelcell.KindState, Country: strp(c)}
+			if e := d.kb.Country(c); e != nil {
+				a.Name = e.Name
+				if e.QID != "" {
+					a.ID = e.QID + ":" + agent.Code
+				}
+			}
+			ph.actors = []*intelcell.Actor{a}
+			return ph
+		}
+	}
 	switch {
 	case len(persons) > 0:
 		m := persons[len(persons)-1]
@@ -868,7 +885,15 @@ func (d *doc) resolveReferences() {
 	for k, ph := range d.aps {
 		switch {
 		case ph.pronoun != "":
+			// people are referred back to mostly as subjects: prefer an
+			// antecedent that is not the object of a preposition
+			subjectLike := func(o *phrase) bool { return !d.prepBefore(o) }
 			if ref := d.antecedent(k, func(o *phrase) bool {
+				if (ph.pronoun == "he" || ph.pronoun == "she") && !subjectLike(o) && d.antecedent(k, func(o2 *phrase) bool {
+					return o2.person && len(o2.actors) == 1 && subjectLike(o2)
+				}) != nil {
+					return false
+				}
 				switch ph.pronoun {
 				case "he", "she":
 					return o.person && len(o.actors) == 1
@@ -898,6 +923,15 @@ func (d *doc) resolveReferences() {
 			}
 		}
 	}
+}
+
+// prepBefore reports whether a preposition directly precedes a phrase.
+func (d *doc) prepBefore(o *phrase) bool {
+	k := o.first - 1
+	for k >= 0 && determiners[d.toks[k].Norm] {
+		k--
+	}
+	return k >= 0 && prepositions[d.toks[k].Norm]
 }
 
 // antecedent finds the nearest phrase before k, within three sentences, that
