@@ -113,6 +113,9 @@ type Document struct {
 	Events   []Event   `json:"events"`
 	Quotes   []Quote   `json:"quotes"`
 	Places   []Place   `json:"places"`
+	// Truncated is set when the input was longer than the extractor analyses
+	// (extract.MaxInput); only its beginning was analysed.
+	Truncated bool `json:"truncated,omitempty"`
 	// Extractor and KB identify the versions that produced the document, so a
 	// stored document can be reprocessed when either changes.
 	Extractor string `json:"extractor,omitempty"`

@@ -123,7 +123,8 @@ func (x *Extractor) Extract(in Input) (*intelcell.Document, error) {
 		return nil, intelcell.Errorf(intelcell.EINVALID, "date %q is not YYYY-MM-DD", in.Date)
 	}
 	text := in.FullText()
-	if len(text) > MaxInput {
+	truncated := len(text) > MaxInput
+	if truncated {
 		text = text[:MaxInput]
 	}
 	d := &doc{x: x, kb: x.kb, text: text, date: date, dateStr: in.Date}
@@ -134,6 +135,7 @@ func (x *Extractor) Extract(in Input) (*intelcell.Document, error) {
 		Events:    d.events,
 		Quotes:    d.quotes,
 		Places:    d.placesOut(),
+		Truncated: truncated,
 		Extractor: Version,
 		KB:        x.kb.Version(),
 	}

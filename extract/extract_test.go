@@ -82,6 +82,15 @@ func TestBadInputGivesPartialDocument(t *testing.T) {
 	}
 }
 
+func TestHugeInputIsCutAndSaysSo(t *testing.T) {
+	text := strings.Repeat("Iraq condemned Iran on Monday. ", MaxInput/30+1000)
+	d := run(t, text, "2015-09-28")
+	if !d.Truncated || len(d.Events) == 0 {
+		t.Errorf("a %d-byte input should be analysed up to %d bytes and marked truncated (truncated=%v, %d events)", len(text), MaxInput, d.Truncated, len(d.Events))
+	}
+	checkSpans(t, text, d)
+}
+
 func TestBadDate(t *testing.T) {
 	if _, err := extractor(t).Extract(Input{Text: "x", Date: "28/09/2015"}); intelcell.ErrorCode(err) != intelcell.EINVALID {
 		t.Fatalf("want EINVALID for a bad date, got %v", err)

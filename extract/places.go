@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/intelcell/intelcell"
@@ -295,8 +296,13 @@ func (d *doc) gazetteerPlace(i int, ctx geo.Context) *place {
 func (d *doc) placeFor(si, trigger int) *intelcell.Place {
 	s := d.sents[si]
 	var before, after *place
-	for _, pl := range d.places {
-		if pl.first < s.First || pl.last > s.Last || !pl.resolved {
+	// places are in text order: start at the sentence's first
+	from := sort.Search(len(d.places), func(i int) bool { return d.places[i].first >= s.First })
+	for _, pl := range d.places[from:] {
+		if pl.first > s.Last {
+			break
+		}
+		if pl.last > s.Last || !pl.resolved {
 			continue
 		}
 		if pl.first > trigger {
