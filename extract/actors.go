@@ -554,7 +554,7 @@ func (d *doc) buildPhrases() {
 func (d *doc) attachOf(si int) {
 	for k := len(d.aps) - 1; k >= 0 && d.aps[k].sent == si; k-- {
 		ph := d.aps[k]
-		if !ph.agentOnly || ph.person && d.toks[ph.last+1].Norm != "of" || ph.last+2 >= len(d.toks) ||
+		if !ph.agentOnly || ph.last+2 >= len(d.toks) || ph.person && d.toks[ph.last+1].Norm != "of" ||
 			!(d.toks[ph.last+1].Norm == "of" || d.toks[ph.last+1].Norm == "in" || d.toks[ph.last+1].Norm == "from") {
 			continue
 		}
