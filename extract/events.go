@@ -481,27 +481,45 @@ func (w window) possible(p *kb.Pattern) bool {
 func (d *doc) bestMatch(lemmas []string, v, end int) *match {
 	var best *match
 	var win window
+	try := func(p *kb.Pattern) {
+		if best != nil && p.Lits < best.lits || p.Lits > 0 && !win.possible(p) {
+			return
+		}
+		m := &match{pat: p, target: -1, source: -1}
+		if d.matchPattern(p.Toks, v+1, end, m) && (best == nil || m.lits > best.lits || m.lits == best.lits && moreSpecific(p, best.pat)) {
+			m.objSearch = m.end + 1
+			best = m
+		}
+	}
 	for _, l := range lemmas {
-		for _, p := range d.kb.VerbPatterns(l) {
-			if best != nil && p.Lits < best.lits {
-				break // patterns are sorted most specific first
+		ix := d.kb.VerbIndex(l)
+		if ix == nil {
+			continue
+		}
+		if win == nil {
+			win = d.windowOf(v+1, end)
+		}
+		// only the patterns whose first word occurs in the clause can match
+		for w := range win {
+			for _, p := range ix.ByWord[w] {
+				try(p)
 			}
-			if p.Lits > 0 {
-				if win == nil {
-					win = d.windowOf(v+1, end)
-				}
-				if !win.possible(p) {
-					continue
-				}
-			}
-			m := &match{pat: p, target: -1, source: -1}
-			if d.matchPattern(p.Toks, v+1, end, m) && (best == nil || m.lits > best.lits) {
-				m.objSearch = m.end + 1
-				best = m
-			}
+		}
+		for _, p := range ix.Bare {
+			try(p)
 		}
 	}
 	return best
+}
+
+// moreSpecific breaks ties between patterns with as many literal words: the
+// one with more elements, then the one written first — so the result never
+// depends on map order.
+func moreSpecific(a, b *kb.Pattern) bool {
+	if len(a.Toks) != len(b.Toks) {
+		return len(a.Toks) > len(b.Toks)
+	}
+	return a.Where < b.Where
 }
 
 // denialStart returns the first token of a clause denied by a verb such as

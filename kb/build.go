@@ -254,8 +254,30 @@ func build(secs map[string][]*row, probs *[]Problem) *KB {
 			}
 		}
 	}
-	for _, ps := range k.verbs {
+	k.verbIndex = make(map[string]*PatternIndex, len(k.verbs))
+	for lemma, ps := range k.verbs {
 		sortPatterns(ps)
+		ix := &PatternIndex{ByWord: map[string][]*Pattern{}}
+		for _, p := range ps {
+			first := -1
+			for i, el := range p.Toks {
+				if el.Kind == PatWord {
+					first = i
+					break
+				}
+			}
+			if first < 0 {
+				ix.Bare = append(ix.Bare, p)
+				continue
+			}
+			for _, seq := range p.Toks[first].Seq {
+				l := ix.ByWord[seq[0]]
+				if len(l) == 0 || l[len(l)-1] != p {
+					ix.ByWord[seq[0]] = append(l, p)
+				}
+			}
+		}
+		k.verbIndex[lemma] = ix
 	}
 	for _, ps := range k.nouns {
 		sortPatterns(ps)

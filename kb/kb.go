@@ -168,6 +168,7 @@ type KB struct {
 	surnames  map[string][]*NameEntry // by first token
 	agents    map[string][]*Agent     // by first token
 	verbs     map[string][]*Pattern   // by lemma
+	verbIndex map[string]*PatternIndex
 	nouns     map[string][]*Pattern   // by first head word
 	forms     map[string][]string     // inflected form → lemmas
 	irregular map[string][]string     // lemma → irregular forms
@@ -200,8 +201,20 @@ func (k *KB) Surnames(w string) []*NameEntry { return k.surnames[w] }
 // AgentsFor returns agent words starting with the normalised word w.
 func (k *KB) AgentsFor(w string) []*Agent { return k.agents[w] }
 
-// VerbPatterns returns the patterns of a verb lemma.
+// VerbPatterns returns the patterns of a verb lemma, most specific first.
 func (k *KB) VerbPatterns(lemma string) []*Pattern { return k.verbs[lemma] }
+
+// PatternIndex finds a verb's patterns by the words they need: Bare lists
+// the patterns without literal words, ByWord those whose first literal may
+// begin with the word. A pattern can only match a clause that contains one
+// of its ByWord keys.
+type PatternIndex struct {
+	Bare   []*Pattern
+	ByWord map[string][]*Pattern
+}
+
+// VerbIndex returns the pattern index of a verb lemma, or nil.
+func (k *KB) VerbIndex(lemma string) *PatternIndex { return k.verbIndex[lemma] }
 
 // NounPatterns returns the noun patterns whose head starts with w.
 func (k *KB) NounPatterns(w string) []*Pattern { return k.nouns[w] }
