@@ -169,10 +169,10 @@ type KB struct {
 	agents    map[string][]*Agent     // by first token
 	verbs     map[string][]*Pattern   // by lemma
 	verbIndex map[string]*PatternIndex
-	nouns     map[string][]*Pattern   // by first head word
-	forms     map[string][]string     // inflected form → lemmas
-	irregular map[string][]string     // lemma → irregular forms
-	titles    map[string][]*Entity    // "secretary of state|USA" → people holding such a title
+	nouns     map[string][]*Pattern // by first head word
+	forms     map[string][]string   // inflected form → lemmas
+	irregular map[string][]string   // lemma → irregular forms
+	titles    map[string][]*Entity  // "secretary of state|USA" → people holding such a title
 	maxName   int
 	version   string
 	Problems  []Problem
