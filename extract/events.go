@@ -92,7 +92,8 @@ func (d *doc) clauseStart(i int) int {
 		if t.Kind == lex.Quote && d.quoteSide(k) != 0 {
 			return k + 1
 		}
-		if t.Kind == lex.Word && (t.Norm == "that" || t.Norm == "which" || t.Norm == "who" || t.Norm == "whom" || t.Norm == "but" || t.Norm == "because" || t.Norm == "although" || t.Norm == "whether" || t.Norm == "if") {
+		if t.Kind == lex.Word && (t.Norm == "that" || t.Norm == "which" || t.Norm == "who" || t.Norm == "whom" || t.Norm == "but" || t.Norm == "because" || t.Norm == "although" || t.Norm == "whether" || t.Norm == "if" ||
+			clauseConjunctions[t.Norm] && k+1 < i && d.clauseFollows(k)) {
 			if t.Norm == "that" && k+1 <= s.Last && d.apAt[k+1] < 0 && d.apAt[k] >= 0 {
 				continue // "that" as a determiner inside a phrase
 			}
@@ -100,6 +101,27 @@ func (d *doc) clauseStart(i int) int {
 		}
 	}
 	return s.First
+}
+
+// clauseConjunctions open a clause of their own when a subject and a verb follow.
+var clauseConjunctions = set("after", "before", "since", "until", "when", "while")
+
+// clauseFollows reports whether a subject and a verb follow token k: "after
+// Democrats complained", not "after the meeting" nor "once again rejected".
+func (d *doc) clauseFollows(k int) bool {
+	s := d.sents[d.sentOf[k]]
+	subject := false
+	for j := k + 1; j <= s.Last && j <= k+6; j++ {
+		t := &d.toks[j]
+		if len(d.verbLemmas(j)) > 0 || isAux(t) {
+			return subject
+		}
+		if t.Kind == lex.Punct {
+			return false
+		}
+		subject = subject || d.apAt[j] >= 0 || t.IsCap() || pronouns[t.Norm]
+	}
+	return false
 }
 
 // quoteSide: 1 opening quote, -1 closing quote, 0 apostrophe-like.
@@ -147,6 +169,11 @@ func (d *doc) verbLemmas(k int) []string {
 	if k > 0 {
 		p := &d.toks[k-1]
 		if determiners[p.Norm] && p.Norm != "no" || p.Norm == "'s" || p.Kind == lex.Number && d.mentAt[k-1] < 0 {
+			return nil
+		}
+		// "amid attacks", "after talks": after a preposition a word is a noun
+		// (gerunds aside, which are handled as unasserted acts)
+		if p.Kind == lex.Word && prepositions[p.Norm] && p.Norm != "to" && !strings.HasSuffix(t.Norm, "ing") && !clauseConjunctions[p.Norm] {
 			return nil
 		}
 		if mi := d.mentAt[k-1]; mi >= 0 && d.ments[mi].form == kb.FormDemonym && !d.peopleDemonym(mi) {
@@ -1075,6 +1102,11 @@ func (d *doc) nounEvents(si int, verbs []pending, inDenial func(int) bool) []pen
 		if best.source >= 0 {
 			p.src = d.aps[best.source].actorsOrGroup(d)
 		}
+		if r := cameo.Root(p.code); p.src == nil && headEnd+1 <= end && d.toks[headEnd+1].Norm == "from" && (r == "18" || r == "19" || r == "20" || r == "11" || r == "13") {
+			if from := d.objectAfter(headEnd+2, end); from >= 0 {
+				p.src = d.aps[from].actorsOrGroup(d)
+			}
+		}
 		if p.src == nil {
 			if by := d.byAgent(headEnd+1, min(end, headEnd+3)); by >= 0 {
 				p.src = d.aps[by].actorsOrGroup(d)
@@ -1084,6 +1116,9 @@ func (d *doc) nounEvents(si int, verbs []pending, inDenial func(int) bool) []pen
 		if p.src == nil {
 			// object of a light verb: "conducting airstrikes", "held talks"
 			for j := k - 1; j >= s.First && j >= k-4; j-- {
+				if d.toks[j].Kind == lex.Word && prepositions[d.toks[j].Norm] || d.toks[j].Kind == lex.Punct {
+					break // "put on hold amid attacks": not the light verb's object
+				}
 				if d.lemmaIn(j, lightVerbs) {
 					g := d.group(j)
 					if subj := d.subjectOf(g.start); subj >= 0 {
