@@ -72,6 +72,21 @@ func (d *doc) dateAt(k, last int, future bool) (time.Time, bool) {
 		}
 		return d.date.AddDate(0, 0, delta), true
 	}
+	// "three days ago", "two weeks ago"
+	if (n == "ago") && k >= 2 {
+		unit := singular(d.toks[k-1].Norm)
+		if v, _, ok := d.numberAt(k-2, k-2); ok || d.toks[k-2].Norm == "a" {
+			if !ok {
+				v = 1
+			}
+			switch unit {
+			case "day":
+				return d.date.AddDate(0, 0, -v), true
+			case "week":
+				return d.date.AddDate(0, 0, -7*v), true
+			}
+		}
+	}
 	if n == "week" || n == "month" || n == "year" {
 		switch prev {
 		case "last", "past":

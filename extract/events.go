@@ -163,6 +163,9 @@ func (d *doc) verbLemmas(k int) []string {
 	if d.mentAt[k] >= 0 {
 		return nil
 	}
+	if k == d.sents[d.sentOf[k]].First && d.nounReading(k) {
+		return nil // "Clashes between ..."
+	}
 	if ap := d.apAt[k]; ap >= 0 && d.aps[ap].first < k && d.apAt[k-1] == ap {
 		return nil // inside a noun phrase: "the Kerry-Lavrov meeting"
 	}
@@ -396,7 +399,7 @@ func (d *doc) matchPattern(pt []kb.PatTok, i, end int, m *match) bool {
 				if e := d.wordMatch(k, end, w); e >= 0 {
 					m.lits++
 					save := m.target
-					if ap := d.apAt[e]; ap >= 0 && m.target < 0 && d.aps[ap].last == e && len(d.aps[ap].actors) > 0 && d.aps[ap].first < e {
+					if ap := d.apAt[e]; ap >= 0 && m.target < 0 && d.aps[ap].last == e && len(d.aps[ap].actors) > 0 {
 						m.target = ap // the literal is the head of an actor phrase
 					}
 					if d.matchPattern(pt[1:], e+1, end, m) {
@@ -699,7 +702,10 @@ func (d *doc) objectAfter(i, end int) int {
 			return ap
 		}
 		t := &d.toks[k]
-		if !(determiners[t.Norm] || t.Kind == lex.Number || adverbs[t.Norm] || approxWords[t.Norm] || numberWords[t.Norm] > 0) {
+		if t.Norm == "of" && k > i && quantityNouns[d.toks[k-1].Norm] {
+			continue // "dozens of protesters"
+		}
+		if !(determiners[t.Norm] || t.Kind == lex.Number || adverbs[t.Norm] || approxWords[t.Norm] && t.Norm != "of" || numberWords[t.Norm] > 0) {
 			return -1
 		}
 	}
@@ -1135,7 +1141,17 @@ func (d *doc) nounEvents(si int, verbs []pending, inDenial func(int) bool) []pen
 				}
 			}
 		}
-		if best.target >= 0 {
+		if p.src == nil && headEnd+2 <= end && d.toks[headEnd+1].Norm == "between" {
+			// "clashes between Turkish troops and Kurdish militants"
+			if a := d.objectAfter(headEnd+2, end); a >= 0 && d.aps[a].group != nil && len(d.aps[a].group) == 2 {
+				g := d.aps[a].group
+				p.src, p.tgt = d.aps[g[0]].actors, d.aps[g[1]].actors
+				p.light = true
+				p.spanLast = max(p.spanLast, d.aps[g[1]].last)
+			}
+		}
+		if p.tgt != nil {
+		} else if best.target >= 0 {
 			p.tgt = d.aps[best.target].actorsOrGroup(d)
 			p.spanLast = max(p.spanLast, d.aps[best.target].last)
 		} else {
@@ -1180,8 +1196,9 @@ func (d *doc) modifiesAgent(k int) bool {
 // reads as a noun at k: after a determiner, a number, a possessive or a
 // modifier inside a noun phrase.
 func (d *doc) nounReading(k int) bool {
-	if k == 0 {
-		return false
+	if k == d.sents[d.sentOf[k]].First {
+		// "Clashes between ...", "Talks with ..." opening a sentence
+		return k+1 < len(d.toks) && prepositions[d.toks[k+1].Norm] && d.toks[k+1].Norm != "to"
 	}
 	p := &d.toks[k-1]
 	if determiners[p.Norm] || p.Kind == lex.Number || p.Norm == "'s" || d.isHyphen(k-1) {
@@ -1237,6 +1254,11 @@ func (d *doc) emit(si int, ps []pending) {
 	for _, p := range ps {
 		srcs, tgts := p.src, p.tgt
 		root := cameo.Root(p.code)
+		if pl := d.placeFor(si, p.trigger); pl != nil && pl.Country != nil && (pl.Kind == "city" || pl.Kind == "admin1") {
+			// "police arrested protesters in Moscow": actors named only by
+			// their role belong to the country where the event happens
+			srcs, tgts = localiseAll(srcs, *pl.Country), localiseAll(tgts, *pl.Country)
+		}
 		if len(srcs) == 0 && p.unknownSource && len(tgts) > 0 {
 			srcs = []*intelcell.Actor{nil}
 		}
@@ -1253,6 +1275,9 @@ func (d *doc) emit(si int, ps []pending) {
 				}
 			}
 			continue
+		}
+		if root == "01" && len(tgts) == 1 && tgts[0] != nil && tgts[0].Kind == intelcell.KindSector {
+			tgts = nil // "briefed reporters": an audience, not a target
 		}
 		if len(tgts) == 0 {
 			// an act with no target ("rebels surrendered", "thousands
@@ -1300,6 +1325,7 @@ func (d *doc) addEvent(si int, p pending, s, t *intelcell.Actor, seen map[string
 
 func (d *doc) makeEvent(si int, p pending, s, t *intelcell.Actor) intelcell.Event {
 	c, _ := cameo.Lookup(p.code)
+	place := d.placeFor(si, p.trigger)
 	e := intelcell.Event{
 		Source: s, Target: t, Cameo: p.code, Plover: c.Plover, Goldstein: c.Goldstein, QuadClass: c.QuadClass,
 		Negated: p.negated, Intent: p.intent, Date: d.dateOf(si),
@@ -1307,8 +1333,27 @@ func (d *doc) makeEvent(si int, p pending, s, t *intelcell.Actor) intelcell.Even
 		Trigger: intelcell.Span{Start: d.toks[p.trigger].Start, End: d.toks[p.trigger].End},
 		Pattern: p.pattern,
 	}
-	if pl := d.placeFor(si, p.trigger); pl != nil {
-		e.Place = pl
-	}
+	e.Place = place
 	return e
+}
+
+func localiseAll(as []*intelcell.Actor, country string) []*intelcell.Actor {
+	out := make([]*intelcell.Actor, len(as))
+	for i, a := range as {
+		out[i] = localise(a, country)
+	}
+	return out
+}
+
+// localise gives a sector actor (a role with no country) a country.
+func localise(a *intelcell.Actor, country string) *intelcell.Actor {
+	if a == nil || a.Kind != intelcell.KindSector || len(a.Code) != 3 {
+		return a
+	}
+	b := *a
+	b.Code = country + a.Code
+	b.Country = &country
+	b.ID = country + ":" + a.Code
+	b.Kind = intelcell.KindState
+	return &b
 }

@@ -206,13 +206,25 @@ func (d *doc) reportedSpeech(inQuote []bool) {
 			for to > from && (d.toks[to].Kind == lex.Punct) {
 				to--
 			}
-			if to-from >= 2 && from <= s.Last && !inQuote[from] && d.toks[from].Kind == lex.Word {
+			// reported speech is a clause: "warned the US against interfering"
+			// is not a quotation
+			if to-from >= 2 && from <= s.Last && !inQuote[from] && d.toks[from].Kind == lex.Word && !prepositions[d.toks[from].Norm] && d.hasVerb(from, min(to, from+8)) {
 				d.addIndirect(from, to, subj)
 			}
 			_ = si
 			break
 		}
 	}
+}
+
+// hasVerb reports whether tokens [i, j] contain a verb or auxiliary.
+func (d *doc) hasVerb(i, j int) bool {
+	for k := i; k <= j; k++ {
+		if isAux(&d.toks[k]) || len(d.lemmas(d.toks[k].Norm)) > 0 && d.mentAt[k] < 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // tailOnly reports whether tokens [i, last] are only a short adverbial
