@@ -835,6 +835,18 @@ func (d *doc) sentenceEvents(si int) {
 				}
 			}
 		}
+		if obj >= 0 && d.aps[obj].agentOnly && m.target < 0 {
+			// "sent troops to Yemen": the destination, not one's own troops
+			last := d.aps[obj].last
+			for k := last + 1; k <= end && k <= last+2; k++ {
+				if n := d.toks[k].Norm; n == "to" || n == "into" {
+					if dest := d.objectAfter(k+1, end); dest >= 0 && !d.aps[dest].agentOnly {
+						obj = dest
+					}
+					break
+				}
+			}
+		}
 		if obj < 0 && !g.passive {
 			obj = d.thatClauseSubject(m.end+1, end, cameo.Root(code))
 		}
