@@ -1,0 +1,163 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/intelcell/intelcell"
+)
+
+func init() {
+	org := &command{name: "org", usage: "create NAME | list  [--data DIR]",
+		help: "Create or list the cell's partner organisations."}
+	org.run = func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+		fs := newFlags(org, stderr)
+		data := dataFlag(fs)
+		pos, err := parseInterleaved(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) == 0 {
+			return wrapUsage("give create NAME or list")
+		}
+		db, err := openStore(ctx, *data)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		switch {
+		case pos[0] == "create" && len(pos) == 2:
+			o, err := db.CreateOrg(ctx, pos[1])
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "created org %s\n", o.Name)
+			return nil
+		case pos[0] == "list" && len(pos) == 1:
+			orgs, err := db.FindOrgs(ctx)
+			if err != nil {
+				return err
+			}
+			for _, o := range orgs {
+				fmt.Fprintf(stdout, "%s\t%s\n", o.Name, o.Created.Format(time.RFC3339))
+			}
+			return nil
+		}
+		return wrapUsage("give create NAME or list")
+	}
+	register(org)
+
+	group := &command{name: "group", usage: "create --orgs A,B NAME | add NAME ORG | remove NAME ORG | list  [--data DIR]",
+		help: "Create sharing groups of orgs, change their members, list them."}
+	group.run = func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+		fs := newFlags(group, stderr)
+		data := dataFlag(fs)
+		orgs := fs.String("orgs", "", "comma-separated member orgs (create)")
+		pos, err := parseInterleaved(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) == 0 {
+			return wrapUsage("give create, add, remove or list")
+		}
+		db, err := openStore(ctx, *data)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		switch {
+		case pos[0] == "create" && len(pos) == 2:
+			var members []string
+			for _, o := range strings.Split(*orgs, ",") {
+				if o = strings.TrimSpace(o); o != "" {
+					members = append(members, o)
+				}
+			}
+			g, err := db.CreateGroup(ctx, pos[1], members)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "created group %s: %s\n", g.Name, strings.Join(g.Orgs, ", "))
+			return nil
+		case (pos[0] == "add" || pos[0] == "remove") && len(pos) == 3:
+			if err := db.SetGroupMember(ctx, pos[1], pos[2], pos[0] == "add"); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "group %s: %sed %s\n", pos[1], strings.TrimSuffix(pos[0], "e"), pos[2])
+			return nil
+		case pos[0] == "list" && len(pos) == 1:
+			gs, err := db.FindGroups(ctx, intelcell.Viewer{Org: -1, Role: intelcell.RoleCellAdmin})
+			if err != nil {
+				return err
+			}
+			for _, g := range gs {
+				fmt.Fprintf(stdout, "%s\t%s\n", g.Name, strings.Join(g.Orgs, ","))
+			}
+			return nil
+		}
+		return wrapUsage("give create --orgs A,B NAME, add NAME ORG, remove NAME ORG or list")
+	}
+	register(group)
+
+	token := &command{name: "token", usage: "create --org NAME [--role cell-admin|admin|analyst|reader] | revoke ID | list [--org NAME]  [--data DIR]",
+		help: "Create, revoke or list API tokens. A new token is printed once, alone on the last line; only its hash is stored."}
+	token.run = func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+		fs := newFlags(token, stderr)
+		data := dataFlag(fs)
+		org := fs.String("org", "", "the token's org")
+		role := fs.String("role", "reader", "cell-admin, admin (of the org), analyst or reader")
+		pos, err := parseInterleaved(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) == 0 {
+			return wrapUsage("give create, revoke or list")
+		}
+		db, err := openStore(ctx, *data)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		switch {
+		case pos[0] == "create" && len(pos) == 1:
+			if *org == "" {
+				return wrapUsage("--org is required")
+			}
+			t, secret, err := db.CreateToken(ctx, *org, intelcell.Role(*role))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "token %s for org %s, role %s (shown once; keep it secret):\n%s\n", t.ID, t.Org, t.Role, secret)
+			return nil
+		case pos[0] == "revoke" && len(pos) == 2:
+			if err := db.RevokeToken(ctx, pos[1]); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "revoked token %s\n", pos[1])
+			return nil
+		case pos[0] == "list" && len(pos) == 1:
+			toks, err := db.FindTokens(ctx, *org)
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tORG\tROLE\tCREATED\tLAST USED\tREVOKED")
+			ts := func(t *time.Time) string {
+				if t == nil {
+					return "-"
+				}
+				return t.Format(time.RFC3339)
+			}
+			for _, t := range toks {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Org, t.Role, t.Created.Format(time.RFC3339), ts(t.LastUsed), ts(t.Revoked))
+			}
+			return tw.Flush()
+		}
+		return wrapUsage("give create --org NAME, revoke ID or list")
+	}
+	register(token)
+}

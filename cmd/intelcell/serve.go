@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/intelcell/intelcell/extract"
+	apihttp "github.com/intelcell/intelcell/http"
+	"github.com/intelcell/intelcell/kb"
+	"github.com/intelcell/intelcell/sqlite"
+	"github.com/intelcell/intelcell/worker"
+)
+
+// defaultData is the data directory when neither --data nor INTELCELL_DATA is given.
+const defaultData = "intelcell-data"
+
+// dataFlag adds --data to a command's flags.
+func dataFlag(fs *flag.FlagSet) *string {
+	def := os.Getenv("INTELCELL_DATA")
+	if def == "" {
+		def = defaultData
+	}
+	return fs.String("data", def, "data directory of the embedded database (env INTELCELL_DATA)")
+}
+
+func openStore(ctx context.Context, dir string) (*sqlite.DB, error) {
+	return sqlite.Open(ctx, dir)
+}
+
+func init() {
+	c := &command{name: "serve", usage: "[--data DIR] [--addr 127.0.0.1:8080] [--workers N]",
+		help: "Run the cell's server: the HTTP API v1 and the background extraction workers over the embedded database."}
+	c.run = func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+		fs := newFlags(c, stderr)
+		data := dataFlag(fs)
+		addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+		workers := fs.Int("workers", runtime.GOMAXPROCS(0), "parallel extractions")
+		kbDir := fs.String("kb-dir", "", "a directory of knowledge-base files that add to or override the built-in ones")
+		maxBody := fs.Int64("max-body", apihttp.DefaultMaxBody, "largest request body in bytes")
+		pos, err := parseInterleaved(fs, args)
+		if err != nil {
+			return err
+		}
+		if len(pos) > 0 {
+			return wrapUsage("serve takes no arguments")
+		}
+		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		logger := slog.New(slog.NewJSONHandler(stderr, nil))
+
+		db, err := openStore(ctx, *data)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		x, err := extract.Load(kb.Options{Overlay: *kbDir})
+		if err != nil {
+			return err
+		}
+		srv := apihttp.NewServer(db, logger)
+		srv.MaxBody = *maxBody
+		pool := &worker.Pool{Jobs: db, Extractor: x, Workers: *workers, Logger: logger, Observe: srv.ObserveExtraction}
+		srv.Waker = pool
+
+		ln, err := net.Listen("tcp", *addr)
+		if err != nil {
+			return err
+		}
+		if toks, err := db.FindTokens(ctx, ""); err == nil && len(toks) == 0 {
+			fmt.Fprintf(stderr, "No tokens exist yet: only public reports can be read and nothing can be submitted.\n"+
+				"Create the first cell admin (works while the server runs):\n"+
+				"  intelcell org create --data %s ORG\n"+
+				"  intelcell token create --data %s --org ORG --role cell-admin\n", *data, *data)
+		}
+		fmt.Fprintf(stdout, "intelcell serving on http://%s (data %s, extractor %s, kb %s)\n", ln.Addr(), db.Path(), extract.Version, x.KB().Version())
+		hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
+		serveErr := make(chan error, 1)
+		go func() { serveErr <- hs.Serve(ln) }()
+		poolCtx, stopPool := context.WithCancel(context.Background())
+		poolDone := make(chan struct{})
+		go func() { pool.Run(poolCtx); close(poolDone) }()
+
+		select {
+		case <-ctx.Done():
+		case err = <-serveErr:
+		}
+		logger.Info("shutting down")
+		sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if e := hs.Shutdown(sctx); e != nil {
+			logger.Error("http shutdown", "err", e)
+		}
+		stopPool() // finishes the running batch or requeues it
+		<-poolDone
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	}
+	register(c)
+}

@@ -1,0 +1,101 @@
+package http
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/intelcell/intelcell"
+)
+
+var fuzzNow = time.Date(2020, 1, 2, 0, 0, 0, 0, time.UTC)
+
+func FuzzDecodeReport(f *testing.F) {
+	f.Add([]byte(`{"title":"t","text":"Iran met Iraq.","date":"2020-01-01","release":{"audience":"groups","groups":["g"],"tlp":"amber"}}`), "application/json")
+	f.Add([]byte(`{"html":"<p>x<script>y</script></p>"}`), "")
+	f.Add([]byte(`<html><body>hi</body></html>`), "text/html")
+	f.Add([]byte("plain words"), "text/plain; charset=utf-8")
+	f.Add([]byte(`{"text":"x","release":{"audience":"public","tlp":"red"}}`), "application/json")
+	f.Add([]byte(`{"text":1}`), "application/json")
+	f.Fuzz(func(t *testing.T, body []byte, ctype string) {
+		r, err := decodeReport(body, ctype, fuzzNow)
+		if err != nil {
+			if c := intelcell.ErrorCode(err); c != intelcell.EINVALID && c != intelcell.ETOOLARGE {
+				t.Fatalf("code %s for %v", c, err)
+			}
+			return
+		}
+		if r.Validate() != nil || r.Release.Validate() != nil || strings.TrimSpace(r.Text) == "" || !utf8.ValidString(r.Text) {
+			t.Fatalf("accepted an invalid report %+v", r)
+		}
+		if strings.Contains(ctype, "html") && strings.Contains(r.Text, "<script") && !strings.Contains(string(body), "&lt;script") {
+			t.Fatalf("markup survived: %q", r.Text)
+		}
+	})
+}
+
+func FuzzDecodeRelease(f *testing.F) {
+	f.Add([]byte(`{"audience":"org"}`))
+	f.Add([]byte(`{"audience":"groups","groups":["a","b"],"tlp":"AMBER","attribution":true}`))
+	f.Add([]byte(`{"audience":"public","tlp":"amber+strict"}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		rel, err := decodeRelease(body)
+		if err != nil {
+			if intelcell.ErrorCode(err) != intelcell.EINVALID {
+				t.Fatalf("code for %v", err)
+			}
+			return
+		}
+		if rel.Validate() != nil {
+			t.Fatalf("accepted %+v", rel)
+		}
+	})
+}
+
+func FuzzDecodeEventFilter(f *testing.F) {
+	f.Add("actor=Q796&country=IRQ&cameo=03&plover=AGREE&from=2020-01-01&to=2020-02-01&bbox=1,2,3,4&q=words&limit=10&cursor=abc")
+	f.Add("bbox=NaN,1,2,3&limit=-1")
+	f.Add("limit=1001")
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		fl, err := decodeEventFilter(q)
+		if err != nil {
+			if intelcell.ErrorCode(err) != intelcell.EINVALID {
+				t.Fatalf("code for %v", err)
+			}
+			return
+		}
+		if fl.Limit < 0 || fl.Limit > 1000 {
+			t.Fatalf("limit %d", fl.Limit)
+		}
+		if b := fl.BBox; b != nil && (b.MinLat != b.MinLat || b.MaxLon != b.MaxLon) {
+			t.Fatalf("NaN bbox")
+		}
+	})
+}
+
+func FuzzDecodeSearch(f *testing.F) {
+	f.Add("q=iran+iraq&limit=5")
+	f.Add("q=&limit=0")
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		s, err := decodeSearch(q)
+		if err != nil {
+			if intelcell.ErrorCode(err) != intelcell.EINVALID {
+				t.Fatalf("code for %v", err)
+			}
+			return
+		}
+		if strings.TrimSpace(s.Query) == "" || s.Limit < 0 || s.Limit > 100 {
+			t.Fatalf("accepted %+v", s)
+		}
+	})
+}
