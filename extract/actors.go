@@ -460,10 +460,18 @@ func (d *doc) chunkable(i int, inChunk bool, prevKind int, detStart bool) bool {
 		// adjective, number, demonym or possessive: "the attack", "Iraqi forces"
 		// "the Kerry-Lavrov meeting", "the US attack": after a name when
 		// the phrase began with a determiner
+		if prevKind == pkAdj && i > 0 && strings.HasSuffix(n, "ed") && pluralLike(d.toks[i-1].Norm) {
+			return false // "army bulldozers demolished": a plural noun, then its verb
+		}
 		return inChunk && (prevKind == pkDet || prevKind == pkAdj || prevKind == pkNum || prevKind == pkDemonym || prevKind == pkPoss ||
 			detStart && prevKind == pkName && !d.peopleBefore(i))
 	}
 	return true
+}
+
+// pluralLike reports whether a word looks like a plural noun.
+func pluralLike(w string) bool {
+	return strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "ous") && !strings.HasSuffix(w, "us") && len(w) > 3
 }
 
 const (

@@ -187,8 +187,8 @@ func (d *doc) verbLemmas(k int) []string {
 		if p.Kind == lex.Word && p.IsLower() && !strings.HasSuffix(t.Norm, "ed") && !strings.HasSuffix(t.Norm, "ing") && d.adjectiveLike(k-1) {
 			return nil
 		}
-		if d.isHyphen(k-1) && k >= 2 && (d.toks[k-2].IsCap() || d.mentAt[k-2] >= 0 || d.toks[k-2].Kind == lex.Number) {
-			return nil // "U.S.-led", "Shi'ite-led": part of a compound modifier ("re-open" stays a verb)
+		if d.isHyphen(k-1) && k >= 2 && !verbPrefixes[d.toks[k-2].Norm] {
+			return nil // "U.S.-led", "long-threatened", "rebel-held": a compound modifier ("re-open" stays a verb)
 		}
 		// "shelled positions", "imposed sanctions": after a past-tense verb a
 		// bare or plural form is the object

@@ -74,6 +74,8 @@ var (
 		"escalate", "wage", "pay", "give", "host", "perform", "undertake", "unleash", "deliver", "announce", "sign",
 		"impose", "open", "call", "issue", "file", "stage", "organize", "organise", "kick", "lodge", "register",
 		"voice", "express", "submit", "deliver", "send", "press", "mount", "put")
+	// verbPrefixes keep a hyphenated word a verb: "re-open", "co-operate".
+	verbPrefixes = set("re", "co", "de", "pre", "un", "over", "under", "counter", "out", "mis", "cross", "double", "self")
 	// quantityNouns head a quantity phrase: "thousands of students".
 	quantityNouns = set("thousands", "hundreds", "dozens", "tens", "millions", "scores", "group", "groups", "number",
 		"crowd", "crowds", "band", "bands", "some", "many", "most", "all", "none", "one", "two", "three", "several",

@@ -415,6 +415,9 @@ func compilePattern(code, text string, noun bool) (*Pattern, error) {
 		if len(toks) != 1 || strings.ContainsAny(fields[0], "*+$|") {
 			return nil, fmt.Errorf("a verb pattern starts with one verb base form, not %q", fields[0])
 		}
+		if functionWords[toks[0]] {
+			return nil, fmt.Errorf("a verb pattern starts with a verb, not the function word %q (negation and modality are the engine's)", toks[0])
+		}
 		p.Head = toks
 		i = 1
 	}
@@ -449,6 +452,11 @@ func compilePattern(code, text string, noun bool) (*Pattern, error) {
 	}
 	return p, nil
 }
+
+// functionWords can never be the verb of a pattern.
+var functionWords = map[string]bool{"not": true, "no": true, "never": true, "will": true, "would": true, "shall": true,
+	"should": true, "can": true, "could": true, "may": true, "might": true, "must": true, "the": true, "a": true, "an": true,
+	"to": true, "of": true, "in": true, "on": true, "and": true, "or": true, "it": true, "they": true, "he": true, "she": true}
 
 func isPrep(w string) bool {
 	switch w {
