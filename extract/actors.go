@@ -149,7 +149,8 @@ func (d *doc) findUnknownPeople() {
 			}
 			after := j + 1
 			isPerson := after <= s.Last && (d.isSpeechVerb(after) ||
-				d.toks[after].Text == "," && after+1 <= s.Last && (d.toks[after+1].Norm == "who" || d.appositiveAgent(after+1, s.Last) != nil))
+				d.toks[after].Text == "," && after+1 <= s.Last && (d.toks[after+1].Norm == "who" || d.appositiveAgent(after+1, s.Last) != nil ||
+					d.toks[after+1].Norm == "of" && after+2 <= s.Last && (determiners[d.toks[after+2].Norm] || d.toks[after+2].IsCap())))
 			if !isPerson && i > s.First && d.isSpeechVerb(i-1) {
 				isPerson = true // "said Jane Doe"
 			}
@@ -904,7 +905,7 @@ func (d *doc) resolveReferences() {
 				}
 				switch ph.pronoun {
 				case "he", "she":
-					return o.person && len(o.actors) == 1
+					return o.person && len(o.actors) == 1 && !o.plural
 				case "they":
 					return !o.person && (o.plural || o.group != nil || len(o.actors) > 0 && (o.actors[0].Kind == intelcell.KindGroup || o.actors[0].Kind == intelcell.KindState))
 				default: // it

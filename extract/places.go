@@ -248,7 +248,7 @@ func (d *doc) gazetteerPlace(i int, ctx geo.Context) *place {
 		if i > 0 {
 			prev = d.toks[i-1].Norm
 		}
-		if n == 1 && (notPlaces[t.Norm] || d.kb.Surnames(t.Norm) != nil || d.mentAt[i] >= 0) {
+		if n == 1 && (notPlaces[t.Norm] || monthNames[t.Norm] || d.kb.Surnames(t.Norm) != nil || d.mentAt[i] >= 0) {
 			continue
 		}
 		// a common word ("Buffalo", "Victoria", "Nice") is a place after a

@@ -32,7 +32,7 @@ func (d *doc) findQuotes() {
 		q := intelcell.Quote{Text: clean(text), Direct: true,
 			Span: intelcell.Span{Start: d.toks[i].Start, End: d.toks[j].End}}
 		q.Speaker = d.quoteSpeaker(i, j)
-		if q.Speaker == nil && len(d.quotes) > 0 {
+		if q.Speaker == nil && len(d.quotes) > 0 && !d.attributedBefore(i) {
 			// a quote that continues the previous speaker's words in the
 			// next sentence: “...,” Graham said. “And we all ...”
 			prev := &d.quotes[len(d.quotes)-1]
@@ -44,6 +44,17 @@ func (d *doc) findQuotes() {
 		i = j
 	}
 	d.reportedSpeech(inQuote)
+}
+
+// attributedBefore reports whether a reporting verb stands just before the
+// quote at i ("a source said “..."): the quote is someone else's.
+func (d *doc) attributedBefore(i int) bool {
+	for k := i - 1; k >= 0 && k >= i-3; k-- {
+		if d.isSpeechVerb(k) {
+			return true
+		}
+	}
+	return false
 }
 
 // opensQuote reports whether the quote mark at i opens a quotation: a word
@@ -181,8 +192,14 @@ func (d *doc) reportedSpeech(inQuote []bool) {
 				continue
 			}
 			from := k + 1
-			for from <= s.Last && (d.toks[from].Norm == "that" || d.toks[from].Norm == "on" || dayNames[d.toks[from].Norm] != 0 || d.toks[from].Norm == "sunday") {
-				from++
+			for from <= s.Last {
+				n := d.toks[from].Norm
+				_, day := dayNames[n]
+				if n == "that" || n == "on" && from+1 <= s.Last && isDay(d.toks[from+1].Norm) || day && (from+1 > s.Last || d.toks[from+1].Norm != "'s") || n == "yesterday" || n == "today" {
+					from++
+					continue
+				}
+				break
 			}
 			// a direct quote follows: "X told CNN: “...”" is not reported speech
 			direct := false
@@ -215,6 +232,11 @@ func (d *doc) reportedSpeech(inQuote []bool) {
 			break
 		}
 	}
+}
+
+func isDay(n string) bool {
+	_, ok := dayNames[n]
+	return ok
 }
 
 // hasVerb reports whether tokens [i, j] contain a verb or auxiliary.

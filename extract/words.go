@@ -45,7 +45,8 @@ var (
 	speechVerbs = set("say", "tell", "add", "state", "announce", "declare", "insist", "warn", "claim", "note",
 		"explain", "reply", "argue", "stress", "report", "write", "remark", "assert", "maintain", "confirm",
 		"acknowledge", "admit", "respond", "answer", "comment", "observe", "emphasize", "emphasise", "caution",
-		"predict", "suggest", "recall", "continue", "conclude", "indicate", "reiterate", "affirm", "tweet", "post")
+		"predict", "suggest", "recall", "continue", "conclude", "indicate", "reiterate", "affirm", "tweet", "post",
+		"allege", "estimate", "write", "reply")
 	// objectless speech verbs: the phrase after them begins the reported
 	// clause ("said Iraq had not been discussed"), it is not their object.
 	objectlessVerbs = set("say", "add", "state", "announce", "declare", "insist", "claim", "note", "explain",
