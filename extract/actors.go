@@ -701,7 +701,13 @@ func (d *doc) makePhrase(i, j, si int) *phrase {
 			if c == "" && a.Country == nil && m.ent.ID == "" {
 				c = d.sentenceCountry(si)
 			}
-			if c != "" && agent != nil {
+			switch {
+			case len(orgs) > 0 && len(states) == 0 && orgs[len(orgs)-1].last < m.first && m.ent.ID == "":
+				// "Taliban spokesperson Zabiullah Mujahid", "Hamas leader X": the
+				// organisation's own code
+				o := orgs[len(orgs)-1].ent
+				a.Code, a.Country = o.Code, strp(o.Country)
+			case c != "" && agent != nil:
 				a.Code = c + agent.Code
 				a.Country = strp(c)
 			}
