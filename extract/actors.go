@@ -3,7 +3,6 @@ package extract
 import (
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/intelcell/intelcell"
 	"github.com/intelcell/intelcell/kb"
@@ -1015,13 +1014,4 @@ func (d *doc) mentionsOut() []intelcell.Mention {
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].Start < out[b].Start })
 	return out
-}
-
-func isUpperWord(s string) bool {
-	for _, r := range s {
-		if unicode.IsLetter(r) && !unicode.IsUpper(r) {
-			return false
-		}
-	}
-	return true
 }

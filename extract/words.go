@@ -86,8 +86,6 @@ var (
 	dayNames = map[string]int{"sunday": 0, "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6}
 )
 
-func isWord(t *lex.Token) bool { return t.Kind == lex.Word }
-
 // isAux reports whether a token is an auxiliary or modal verb form.
 func isAux(t *lex.Token) bool {
 	return t.Kind == lex.Word && (beForms[t.Norm] || haveForms[t.Norm] || doForms[t.Norm] || modals[t.Norm])

@@ -69,16 +69,6 @@ func (t *Token) IsLower() bool {
 	return unicode.IsLower(r)
 }
 
-// Is reports whether the token's normal form is one of words.
-func (t *Token) Is(words ...string) bool {
-	for _, w := range words {
-		if t.Norm == w {
-			return true
-		}
-	}
-	return false
-}
-
 // abbreviations that keep their period (lower-case, without the period).
 var abbreviations = map[string]bool{
 	"mr": true, "mrs": true, "ms": true, "dr": true, "prof": true, "sr": true, "jr": true, "st": true,
@@ -92,10 +82,6 @@ var abbreviations = map[string]bool{
 	"corp": true, "dept": true, "govt": true, "univ": true, "ave": true, "blvd": true, "mt": true,
 	"cf": true,
 }
-
-// IsAbbreviation reports whether a word (lower case, no period) is a known
-// abbreviation that is written with a period.
-func IsAbbreviation(w string) bool { return abbreviations[w] }
 
 type scanner struct {
 	src  string
