@@ -741,7 +741,7 @@ func (d *doc) makePhrase(i, j, si int) *phrase {
 		}
 		ph.agentOnly = true
 		ph.definite = definite
-		name := d.phraseName(i, j)
+		name := d.phraseName(i, agentEnd) // "coalition airstrikes" → "coalition"
 		ph.actors = []*intelcell.Actor{{ID: agent.Code, Code: agent.Code, Name: name, Kind: intelcell.KindSector}}
 		ph.person = agent.Person
 	}

@@ -174,6 +174,13 @@ func (d *doc) verbLemmas(k int) []string {
 		if determiners[p.Norm] && p.Norm != "no" || p.Norm == "'s" || p.Kind == lex.Number && d.mentAt[k-1] < 0 {
 			return nil
 		}
+		// "in military support for": after a preposition and a modifier, a noun
+		if k >= 2 && (p.Kind == lex.Word && p.IsLower()) && !isAux(p) && len(d.kb.Lemmas(p.Norm)) == 0 &&
+			!strings.HasSuffix(t.Norm, "ing") && !strings.HasSuffix(t.Norm, "ed") {
+			if pp := &d.toks[k-2]; pp.Kind == lex.Word && (prepositions[pp.Norm] && pp.Norm != "to" || determiners[pp.Norm]) {
+				return nil
+			}
+		}
 		// "amid attacks", "after talks": after a preposition a word is a noun
 		// (gerunds aside, which are handled as unasserted acts)
 		if p.Kind == lex.Word && prepositions[p.Norm] && p.Norm != "to" && !strings.HasSuffix(t.Norm, "ing") && !clauseConjunctions[p.Norm] {
