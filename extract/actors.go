@@ -460,13 +460,24 @@ func (d *doc) chunkable(i int, inChunk bool, prevKind int, detStart bool) bool {
 		// adjective, number, demonym or possessive: "the attack", "Iraqi forces"
 		// "the Kerry-Lavrov meeting", "the US attack": after a name when
 		// the phrase began with a determiner
-		if prevKind == pkAdj && i > 0 && strings.HasSuffix(n, "ed") && pluralLike(d.toks[i-1].Norm) {
-			return false // "army bulldozers demolished": a plural noun, then its verb
+		if prevKind == pkAdj && i > 0 && (strings.HasSuffix(n, "ed") && pluralLike(d.toks[i-1].Norm) || d.irregularPast(n)) {
+			return false // "army bulldozers demolished", "coalition aircraft struck": a noun, then its verb
 		}
 		return inChunk && (prevKind == pkDet || prevKind == pkAdj || prevKind == pkNum || prevKind == pkDemonym || prevKind == pkPoss ||
-			detStart && prevKind == pkName && !d.peopleBefore(i))
+			detStart && prevKind == pkName && !d.peopleBefore(i) && !strings.HasSuffix(n, "ed") && !d.irregularPast(n))
 	}
 	return true
+}
+
+// irregularPast reports whether a word is an irregular past form of a verb
+// ("struck", "fought", "shot"), never a noun after an adjective.
+func (d *doc) irregularPast(n string) bool {
+	for _, l := range d.kb.Lemmas(n) {
+		if l != n && !strings.HasSuffix(n, "s") && !strings.HasSuffix(n, "ing") && !strings.HasSuffix(n, "ed") {
+			return true
+		}
+	}
+	return false
 }
 
 // pluralLike reports whether a word looks like a plural noun.

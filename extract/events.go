@@ -174,6 +174,11 @@ func (d *doc) verbLemmas(k int) []string {
 		if determiners[p.Norm] && p.Norm != "no" || p.Norm == "'s" || p.Kind == lex.Number && d.mentAt[k-1] < 0 {
 			return nil
 		}
+		// "a joint monitoring centre": an -ing form after a determiner and a
+		// modifier is a noun
+		if k >= 2 && strings.HasSuffix(t.Norm, "ing") && determiners[d.toks[k-2].Norm] && p.Kind == lex.Word && p.IsLower() && d.adjectiveLike(k-1) {
+			return nil
+		}
 		// "in military support for": after a preposition and a modifier, a noun
 		if k >= 2 && (p.Kind == lex.Word && p.IsLower()) && !isAux(p) && len(d.kb.Lemmas(p.Norm)) == 0 &&
 			!strings.HasSuffix(t.Norm, "ing") && !strings.HasSuffix(t.Norm, "ed") {
@@ -279,7 +284,8 @@ done:
 	// "would be willing to send", "threatened to strike", "refused to meet"
 	if k := g.start - 1; k > s.First && d.toks[k].Norm == "to" {
 		o := k - 1
-		for o > s.First && (adverbs[d.toks[o].Norm] || d.toks[o].Norm == "not") {
+		for o > s.First && (adverbs[d.toks[o].Norm] || d.toks[o].Norm == "not" || isDay(d.toks[o].Norm) ||
+			d.toks[o].Norm == "on" && o+1 < k && isDay(d.toks[o+1].Norm) || d.toks[o].Norm == ",") {
 			o--
 		}
 		t := &d.toks[o]
@@ -403,7 +409,7 @@ func (d *doc) matchPattern(pt []kb.PatTok, i, end int, m *match) bool {
 		// adjectives, numbers) before it
 		for skip, k := 0, i; k <= end && skip <= 2; k++ {
 			for _, w := range el.Seq {
-				if e := d.wordMatch(k, end, w); e >= 0 {
+				if e := d.wordMatch(k, end, w); e >= 0 && !d.insidePhrase(e) {
 					m.lits++
 					save := m.target
 					if ap := d.apAt[e]; ap >= 0 && m.target < 0 && d.aps[ap].last == e && len(d.aps[ap].actors) > 0 {
@@ -432,6 +438,14 @@ func (d *doc) matchPattern(pt []kb.PatTok, i, end int, m *match) bool {
 		}
 		return false
 	}
+}
+
+// insidePhrase reports whether token e is a modifier inside an actor phrase
+// ("oil" in "an Islamic State oil facility"): a pattern word may name a
+// phrase's head, not one of its modifiers.
+func (d *doc) insidePhrase(e int) bool {
+	ap := d.apAt[e]
+	return ap >= 0 && len(d.aps[ap].actors) > 0 && d.aps[ap].last != e
 }
 
 // wordMatch matches a pattern word (or a phrase of several words, such as
@@ -665,8 +679,8 @@ func (d *doc) governed(ph *phrase) bool {
 	if prepositions[t.Norm] && t.Norm != "as" {
 		return true
 	}
-	if len(d.verbLemmas(k)) > 0 || isAux(t) && !beForms[t.Norm] {
-		return true
+	if len(d.verbLemmas(k)) > 0 && !objectless(d.lemmas(t.Norm)) || isAux(t) && !beForms[t.Norm] {
+		return true // the object of a verb ("said" takes a clause, not an object)
 	}
 	return false
 }
@@ -763,6 +777,7 @@ func (d *doc) sentenceEvents(si int) {
 	var out []pending
 	intentHosts := map[int]bool{}
 	unasserted := s.Last + 1 // tokens from here on are the content of a demand
+	lastUnasserted := -1     // the last verb that was not asserted
 	speaker := -1            // the subject of the sentence's reporting verb, once seen
 	lastSubject := -1
 	lastVerb := -1
@@ -793,6 +808,12 @@ func (d *doc) sentenceEvents(si int) {
 			continue
 		}
 		if g.unasserted || g.obligation || g.speculative && !g.negated || v >= unasserted {
+			lastUnasserted = v
+			continue
+		}
+		if lastUnasserted >= 0 && strings.HasSuffix(d.toks[v].Norm, "ing") && d.participial(v) && d.coordinatedVerbs(lastUnasserted, g.start) {
+			// "accused Russia of shelling ..., killing three": part of what is
+			// alleged, not an act of the sentence's subject
 			continue
 		}
 		// ", killing four people and wounding seven": the toll of the act
@@ -860,6 +881,11 @@ func (d *doc) sentenceEvents(si int) {
 		if r := cameo.Root(code); obj < 0 && !g.passive && (r == "02" || r == "10") {
 			// "demanded an immediate admission by Moscow": the one asked
 			obj = d.byAgent(m.end+1, min(end, m.end+6))
+		}
+		if !g.passive && g.start == v && v > s.First && strings.HasSuffix(d.toks[v].Norm, "ed") && d.reducedPassive(v, end) {
+			// "a deal brokered by China": a past participle after a noun with
+			// a by-agent is a passive
+			g.passive = true
 		}
 		if g.passive {
 			by := d.byAgent(m.end+1, end)
@@ -1030,6 +1056,16 @@ func (d *doc) participial(v int) bool {
 func (d *doc) casualtyVerb(v int) bool {
 	n := d.toks[v].Norm
 	return killWords[n] || woundWords[n]
+}
+
+// reducedPassive reports whether the participle at v follows a noun (not a
+// subject that could act) and is followed by a "by" phrase.
+func (d *doc) reducedPassive(v, end int) bool {
+	p := &d.toks[v-1]
+	if p.Kind != lex.Word || d.apAt[v-1] >= 0 || isAux(p) || pronouns[p.Norm] || len(d.lemmas(p.Norm)) > 0 {
+		return false
+	}
+	return d.byAgent(v+1, min(end, v+3)) >= 0
 }
 
 // coordinatedVerbs reports whether the verb at b shares the subject of the
@@ -1273,7 +1309,7 @@ func (d *doc) emit(si int, ps []pending) {
 	for _, p := range ps {
 		srcs, tgts := p.src, p.tgt
 		root := cameo.Root(p.code)
-		if pl := d.placeFor(si, p.trigger); pl != nil && pl.Country != nil && (pl.Kind == "city" || pl.Kind == "admin1") {
+		if pl := d.placeFor(si, p.trigger); pl != nil && pl.Country != nil && pl.Kind != "region" {
 			// "police arrested protesters in Moscow": actors named only by
 			// their role belong to the country where the event happens
 			srcs, tgts = localiseAll(srcs, *pl.Country), localiseAll(tgts, *pl.Country)
