@@ -176,7 +176,8 @@ func (d *doc) verbLemmas(k int) []string {
 		}
 		// "a joint monitoring centre": an -ing form after a determiner and a
 		// modifier is a noun
-		if k >= 2 && strings.HasSuffix(t.Norm, "ing") && determiners[d.toks[k-2].Norm] && p.Kind == lex.Word && p.IsLower() && d.adjectiveLike(k-1) {
+		if k >= 2 && strings.HasSuffix(t.Norm, "ing") && determiners[d.toks[k-2].Norm] && p.Kind == lex.Word && p.IsLower() && d.adjectiveLike(k-1) &&
+			k+1 < len(d.toks) && d.adjectiveLike(k+1) {
 			return nil
 		}
 		// "in military support for": after a preposition and a modifier, a noun
@@ -445,7 +446,11 @@ func (d *doc) matchPattern(pt []kb.PatTok, i, end int, m *match) bool {
 // phrase's head, not one of its modifiers.
 func (d *doc) insidePhrase(e int) bool {
 	ap := d.apAt[e]
-	return ap >= 0 && len(d.aps[ap].actors) > 0 && d.aps[ap].last != e
+	if ap < 0 || len(d.aps[ap].actors) == 0 || d.aps[ap].last == e {
+		return false
+	}
+	a, _ := d.agentAt(e) // role words ("ambassador", "diplomats") may be named
+	return a == nil
 }
 
 // wordMatch matches a pattern word (or a phrase of several words, such as
