@@ -931,7 +931,9 @@ func (d *doc) resolveReferences() {
 				ph.actors = ref.actorsOrGroup(d)
 				ph.person = ref.person
 			}
-		case ph.agentOnly && ph.definite:
+		case ph.agentOnly && ph.definite && !ph.plural:
+			// "the militant group", "the official" refer back; plural roles
+			// ("the rebels") are usually generic
 			code := ph.agent
 			if ref := d.antecedent(k, func(o *phrase) bool {
 				if o.agentOnly || len(o.actors) != 1 {

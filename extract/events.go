@@ -1314,10 +1314,10 @@ func (d *doc) emit(si int, ps []pending) {
 	for _, p := range ps {
 		srcs, tgts := p.src, p.tgt
 		root := cameo.Root(p.code)
-		if pl := d.placeFor(si, p.trigger); pl != nil && pl.Country != nil && pl.Kind != "region" {
+		if c := d.locationOf(si, p.trigger); c != "" {
 			// "police arrested protesters in Moscow": actors named only by
 			// their role belong to the country where the event happens
-			srcs, tgts = localiseAll(srcs, *pl.Country), localiseAll(tgts, *pl.Country)
+			srcs, tgts = localiseAll(srcs, c), localiseAll(tgts, c)
 		}
 		if len(srcs) == 0 && p.unknownSource && len(tgts) > 0 {
 			srcs = []*intelcell.Actor{nil}

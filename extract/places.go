@@ -13,12 +13,15 @@ import (
 // place is a place name found at tokens [first, last].
 type place struct {
 	first, last int
-	out         intelcell.Place
-	geo         geo.Place
-	resolved    bool
+	// locative: named as where something happens ("in Moscow", a town), not
+	// as an actor ("Washington denied")
+	locative bool
+	out      intelcell.Place
+	geo      geo.Place
+	resolved bool
 }
 
-var locatives = set("in", "near", "at", "from", "outside", "to", "into", "across", "around", "of", "toward",
+var locatives = set("in", "near", "at", "from", "outside", "to", "into", "across", "around", "of", "toward", "throughout",
 	"towards", "through", "inside", "across", "within", "northern", "southern", "eastern", "western", "central",
 	"north", "south", "east", "west", "northeastern", "northwestern", "southeastern", "southwestern", "downtown")
 
@@ -42,8 +45,13 @@ func (d *doc) findPlaces() {
 	}
 	ctx := geo.Context{Countries: map[string]float64{}}
 	for _, m := range d.ments {
-		if c := m.ent.Country; c != "" && (m.ent.Kind == kb.KindState || m.ent.Kind == kb.KindPerson) {
-			ctx.Countries[c]++
+		if c := m.ent.Country; c != "" {
+			switch m.ent.Kind {
+			case kb.KindState, kb.KindPerson:
+				ctx.Countries[c]++
+			default: // an organisation or group tells less about where things happen
+				ctx.Countries[c] += 0.5
+			}
 		}
 	}
 	for i := 0; i < len(d.toks); i++ {
@@ -72,6 +80,7 @@ func (d *doc) findPlaces() {
 			continue
 		}
 		if pl := d.gazetteerPlace(i, ctx); pl != nil {
+			pl.locative = true
 			d.addPlace(pl)
 			if pl.geo.Kind == geo.City || pl.geo.Kind == geo.Admin1 {
 				ctx.Near = appendNear(ctx.Near, pl.geo)
@@ -151,6 +160,8 @@ func (d *doc) statePlace(m *mention, ctx geo.Context) *place {
 	default:
 		return nil
 	}
+	// a demonym ("Serbian workers") also tells where its phrase acts
+	pl.locative = m.place || m.form == kb.FormDemonym || m.first > 0 && locatives[d.toks[m.first-1].Norm]
 	pl.out = intelcell.Place{Start: d.toks[m.first].Start, End: d.toks[m.last].End, Text: text, Name: pl.geo.Name,
 		Lat: pl.geo.Lat, Lon: pl.geo.Lon, Country: strp(pl.geo.Country), Kind: pl.geo.Kind.String()}
 	pl.resolved = true
@@ -294,6 +305,25 @@ func (d *doc) gazetteerPlace(i int, ctx geo.Context) *place {
 // its sentence (the most specific when several follow), else the nearest
 // before it in the sentence.
 func (d *doc) placeFor(si, trigger int) *intelcell.Place {
+	if pl := d.placeOf(si, trigger, false); pl != nil {
+		out := pl.out
+		return &out
+	}
+	return nil
+}
+
+// locationOf returns the country where the event at trigger happens, from a
+// place named as a location in its sentence, or "".
+func (d *doc) locationOf(si, trigger int) string {
+	if pl := d.placeOf(si, trigger, true); pl != nil && pl.geo.Kind != geo.Region {
+		return pl.geo.Country
+	}
+	return ""
+}
+
+// placeOf picks the place of the event at trigger (see placeFor); with
+// locativeOnly, only places named as locations count.
+func (d *doc) placeOf(si, trigger int, locativeOnly bool) *place {
 	s := d.sents[si]
 	var before, after *place
 	// places are in text order: start at the sentence's first
@@ -302,7 +332,7 @@ func (d *doc) placeFor(si, trigger int) *intelcell.Place {
 		if pl.first > s.Last {
 			break
 		}
-		if pl.last > s.Last || !pl.resolved {
+		if pl.last > s.Last || !pl.resolved || locativeOnly && !pl.locative {
 			continue
 		}
 		if pl.first > trigger {
@@ -317,11 +347,7 @@ func (d *doc) placeFor(si, trigger int) *intelcell.Place {
 	if pick == nil || before != nil && specificity(before) > specificity(pick) {
 		pick = before
 	}
-	if pick == nil {
-		return nil
-	}
-	out := pick.out
-	return &out
+	return pick
 }
 
 func specificity(p *place) int {
