@@ -148,7 +148,7 @@ func (d *doc) statePlace(m *mention, ctx geo.Context) *place {
 		// "London" in a report about Ontario, "Paris" in one about Texas: a
 		// city of that name in the report's own country, not the capital
 		if name == text && ctx.Countries[e.Code] <= 1 {
-			if c, _, ok := d.x.geo.Resolve(text, ctx); ok && c.Country != e.Code && c.Kind == geo.City && ctx.Countries[c.Country] >= 3 {
+			if c, _, ok := d.x.geo.Resolve(text, ctx); ok && c.Country != e.Code && c.Kind == geo.City && ctx.Countries[c.Country] >= 2 {
 				pl.geo = c
 				m.place = true
 			}

@@ -84,9 +84,11 @@ func (g *Gazetteer) Resolve(name string, ctx Context) (Place, float64, bool) {
 	// Admin1 candidates by country, for "the city beats its province of
 	// the same name"
 	adminIn := map[string][]string{}
+	adminPop := map[string]int{} // country + "|" + admin1 name → population
 	for _, r := range rs {
 		if p := &g.places[r.id]; p.Kind == Admin1 {
 			adminIn[p.Country] = append(adminIn[p.Country], p.Name)
+			adminPop[p.Country+"|"+p.Name] = p.Population
 		}
 	}
 
@@ -106,8 +108,8 @@ func (g *Gazetteer) Resolve(name string, ctx Context) (Place, float64, bool) {
 			s += 2
 		case adminMention:
 			s--
-		case p.Kind == City && slices.Contains(adminIn[p.Country], p.Admin1):
-			s += 2.5 // Aleppo city in Aleppo governorate
+		case p.Kind == City && slices.Contains(adminIn[p.Country], p.Admin1) && p.Population*10 >= adminPop[p.Country+"|"+p.Admin1]:
+			s += 2.5 // Aleppo city in Aleppo governorate (but Quebec is the province)
 		case p.Kind == City && len(adminIn[p.Country]) > 0:
 			s += 0.5
 		}
