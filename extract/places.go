@@ -44,7 +44,11 @@ func (d *doc) findPlaces() {
 		d.placeAt[i] = -1
 	}
 	ctx := geo.Context{Countries: map[string]float64{}}
+	named := map[string]float64{} // countries named by their own name or demonym
 	for _, m := range d.ments {
+		if m.ent.Kind == kb.KindState && m.form != kb.FormCapital {
+			named[m.ent.Code]++
+		}
 		if c := m.ent.Country; c != "" {
 			switch m.ent.Kind {
 			case kb.KindState, kb.KindPerson:
@@ -68,7 +72,7 @@ func (d *doc) findPlaces() {
 		if mi := d.mentAt[i]; mi >= 0 {
 			m := d.ments[mi]
 			if m.ent.Kind == kb.KindState {
-				if pl := d.statePlace(m, ctx); pl != nil {
+				if pl := d.statePlace(m, ctx, named); pl != nil {
 					d.addPlace(pl)
 					ctx.Near = appendNear(ctx.Near, pl.geo)
 				}
@@ -109,7 +113,7 @@ func (d *doc) addPlace(pl *place) {
 }
 
 // statePlace places a country name at its centre and a capital at the city.
-func (d *doc) statePlace(m *mention, ctx geo.Context) *place {
+func (d *doc) statePlace(m *mention, ctx geo.Context, named map[string]float64) *place {
 	e := m.ent
 	pl := &place{first: m.first, last: m.last}
 	text := clean(d.tokText(m.first, m.last))
@@ -147,8 +151,14 @@ func (d *doc) statePlace(m *mention, ctx geo.Context) *place {
 		pl.geo = g
 		// "London" in a report about Ontario, "Paris" in one about Texas: a
 		// city of that name in the report's own country, not the capital
-		if name == text && ctx.Countries[e.Code] <= 1 {
-			if c, _, ok := d.x.geo.Resolve(text, ctx); ok && c.Country != e.Code && c.Kind == geo.City && ctx.Countries[c.Country] >= 2 {
+		if name == text && named[e.Code] == 0 {
+			// judge without the weight this very name gave its country
+			alt := geo.Context{Countries: map[string]float64{}, Near: ctx.Near}
+			for k, v := range ctx.Countries {
+				alt.Countries[k] = v
+			}
+			alt.Countries[e.Code] = 0
+			if c, _, ok := d.x.geo.Resolve(text, alt); ok && c.Country != e.Code && c.Kind == geo.City && ctx.Countries[c.Country] >= 2 {
 				pl.geo = c
 				m.place = true
 			}
