@@ -5,6 +5,7 @@ import (
 
 	"github.com/intelcell/intelcell"
 	"github.com/intelcell/intelcell/cameo"
+	"github.com/intelcell/intelcell/kb"
 	"github.com/intelcell/intelcell/lex"
 )
 
@@ -258,6 +259,9 @@ func (d *doc) emit(si int, ps []pending) {
 			// "police arrested protesters in Moscow": actors named only by
 			// their role belong to the country where the event happens
 			srcs, tgts = localiseAll(srcs, c), localiseAll(tgts, c)
+		} else if c := d.mainCountry(); c != "" {
+			// "government troops" in a report about one country are its troops
+			srcs, tgts = localiseState(srcs, c), localiseState(tgts, c)
 		}
 		if len(srcs) == 0 && p.unknownSource && len(tgts) > 0 {
 			srcs = []*intelcell.Actor{nil}
@@ -343,6 +347,46 @@ func localiseAll(as []*intelcell.Actor, country string) []*intelcell.Actor {
 		out[i] = localise(a, country)
 	}
 	return out
+}
+
+// stateAgents are the agent codes of a state's own organs.
+var stateAgents = map[string]bool{"GOV": true, "MIL": true, "COP": true, "JUD": true, "LEG": true, "SPY": true}
+
+// localiseState gives role-only actors that are organs of a state
+// ("government troops", "the police") the report's main country.
+func localiseState(as []*intelcell.Actor, country string) []*intelcell.Actor {
+	out := make([]*intelcell.Actor, len(as))
+	for i, a := range as {
+		out[i] = a
+		if a != nil && stateAgents[a.Code] {
+			out[i] = localise(a, country)
+		}
+	}
+	return out
+}
+
+// mainCountry is the country a report is mostly about: named at least twice
+// and in at least 40% of the country mentions; "" when there is none.
+func (d *doc) mainCountry() string {
+	if d.main != nil {
+		return *d.main
+	}
+	counts := map[string]int{}
+	total := 0
+	for _, m := range d.ments {
+		if m.ent.Kind == kb.KindState {
+			counts[m.ent.Code]++
+			total++
+		}
+	}
+	best := ""
+	for c, n := range counts {
+		if n >= 2 && n*10 >= total*4 && (best == "" || n > counts[best] || n == counts[best] && c < best) {
+			best = c
+		}
+	}
+	d.main = &best
+	return best
 }
 
 // localise gives a sector actor (a role with no country) a country.

@@ -171,7 +171,8 @@ type doc struct {
 	sdates  []string // sentence index → resolved date of the sentence, "" for none
 	events  []intelcell.Event
 	quotes  []intelcell.Quote
-	said    []int // per sentence: the token of a reporting verb whose speaker is set
+	said    []int   // per sentence: the token of a reporting verb whose speaker is set
+	main    *string // the report's main country, once computed
 }
 
 func (d *doc) run() {
