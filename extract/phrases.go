@@ -213,8 +213,11 @@ func (d *doc) buildPhrases() {
 func (d *doc) attachOf(si int) {
 	for k := len(d.aps) - 1; k >= 0 && d.aps[k].sent == si; k-- {
 		ph := d.aps[k]
-		if !ph.agentOnly || ph.last+2 >= len(d.toks) || ph.person && d.toks[ph.last+1].Norm != "of" ||
-			!(d.toks[ph.last+1].Norm == "of" || d.toks[ph.last+1].Norm == "in" || d.toks[ph.last+1].Norm == "from") {
+		if !ph.agentOnly || ph.last+2 >= len(d.toks) {
+			continue
+		}
+		prep := d.toks[ph.last+1].Norm
+		if ph.person && !(prep == "of" || prep == "for") || !ph.person && !(prep == "of" || prep == "in" || prep == "from") {
 			continue
 		}
 		j := ph.last + 2
@@ -226,12 +229,21 @@ func (d *doc) attachOf(si int) {
 			continue
 		}
 		of := d.aps[oi]
-		if len(of.actors) != 1 || of.actors[0].Kind != intelcell.KindState || of.agent != "" {
+		if len(of.actors) != 1 || of.actors[0].CountryCode() == "" && of.actors[0].Kind != intelcell.KindIGO && of.actors[0].Kind != intelcell.KindGroup {
 			continue
 		}
 		a := *of.actors[0]
-		a.Code = strings.TrimSuffix(a.Code, "GOV") + ph.agent
-		a.ID = strings.SplitN(a.ID, ":", 2)[0] + ":" + ph.agent
+		switch {
+		case ph.person:
+			// "a spokesman for the Iranian foreign ministry": the speaker of
+			// that organ
+			a.Name = clean(d.phraseName(ph.first, of.last))
+		case of.actors[0].Kind == intelcell.KindState && of.agent == "":
+			a.Code = strings.TrimSuffix(a.Code, "GOV") + ph.agent
+			a.ID = strings.SplitN(a.ID, ":", 2)[0] + ":" + ph.agent
+		default:
+			continue
+		}
 		ph.actors = []*intelcell.Actor{&a}
 		ph.agentOnly = false
 		ph.definite = false

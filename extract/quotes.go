@@ -64,7 +64,21 @@ func (d *doc) opensQuote(i int) bool {
 		return false
 	}
 	t := d.toks[i].Text
-	if t == "'" || t == "’" {
+	if t == "’" {
+		return false
+	}
+	if t == "'" {
+		// a straight single quote opens only with a space before it and a
+		// closing one in the same sentence: "said the government 'will not …'"
+		if i == 0 || !d.toks[i].Space {
+			return false
+		}
+		s := d.sents[d.sentOf[i]]
+		for k := i + 2; k <= s.Last; k++ {
+			if d.toks[k].Text == "'" && !d.toks[k].Space && (k+1 > s.Last || d.toks[k+1].Space || d.toks[k+1].Kind == lex.Punct) {
+				return true
+			}
+		}
 		return false
 	}
 	return true
@@ -78,7 +92,7 @@ const maxQuoteTokens = 400
 // ends at the end of its paragraph.
 func (d *doc) closeQuote(i int) int {
 	open := d.toks[i].Text
-	single := open == "‘" || open == "‹" || open == "‚"
+	single := open == "‘" || open == "‹" || open == "‚" || open == "'"
 	for k := i + 1; k < len(d.toks); k++ {
 		t := &d.toks[k]
 		if k-i > maxQuoteTokens {
@@ -169,9 +183,12 @@ func (d *doc) speakerActor(ap int) *intelcell.Actor {
 	return &a
 }
 
-// reportedSpeech records indirect quotes: "X said (that) CLAUSE" and
-// "CLAUSE, X said".
+// reportedSpeech records indirect quotes: "X said (that) CLAUSE",
+// "CLAUSE, X said" and "according to X, CLAUSE".
 func (d *doc) reportedSpeech(inQuote []bool) {
+	for _, s := range d.sents {
+		d.accordingTo(s, inQuote)
+	}
 	for si, s := range d.sents {
 		for k := s.First; k <= s.Last; k++ {
 			if inQuote[k] || !d.isSpeechVerb(k) {
@@ -247,6 +264,41 @@ func (d *doc) hasVerb(i, j int) bool {
 		}
 	}
 	return false
+}
+
+// accordingTo records "According to X, CLAUSE." and "CLAUSE, according to X."
+func (d *doc) accordingTo(s lex.Sentence, inQuote []bool) {
+	for k := s.First; k+2 <= s.Last; k++ {
+		if d.toks[k].Norm != "according" || d.toks[k+1].Norm != "to" || inQuote[k] {
+			continue
+		}
+		ap := d.objectAfter(k+2, s.Last)
+		if ap < 0 {
+			return
+		}
+		if k == s.First {
+			// skip the phrase and its appositive up to the next comma
+			c := d.aps[ap].last + 1
+			for c <= s.Last && d.toks[c].Text != "," {
+				c++
+			}
+			for c+1 <= s.Last && d.apAt[c+1] >= 0 && d.aps[d.apAt[c+1]].first == c+1 {
+				// ", the presidential spokesman," — an appositive
+				e := d.aps[d.apAt[c+1]].last + 1
+				if e <= s.Last && d.toks[e].Text == "," {
+					c = e
+					continue
+				}
+				break
+			}
+			if c+2 <= s.Last {
+				d.addIndirect(c+1, s.Last, ap)
+			}
+		} else if k > s.First+2 && d.toks[k-1].Text == "," {
+			d.addIndirect(s.First, k-2, ap)
+		}
+		return
+	}
 }
 
 // tailOnly reports whether tokens [i, last] are only a short adverbial
