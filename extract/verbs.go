@@ -193,6 +193,8 @@ done:
 			switch lem {
 			case "refuse", "decline", "fail", "unwilling", "reluctant":
 				g.denied = true
+			case "unable":
+				g.unasserted = true // "was unable to verify": nothing was done
 			case "threaten", "vow", "warn":
 				g.threat = true
 			case "seem", "appear", "try", "attempt", "move", "continue", "begin", "start", "resume", "proceed", "keep", "go", "manage",

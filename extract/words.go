@@ -62,7 +62,7 @@ var (
 	aspectVerbs = set("begin", "start", "continue", "resume", "proceed", "keep", "go", "try", "attempt", "seem",
 		"appear", "move", "manage")
 	// intentAdjectives: "is willing to", "ready to", "prepared to".
-	intentAdjectives = set("willing", "ready", "prepared", "determined", "poised", "set", "likely", "keen", "eager",
+	intentAdjectives = set("willing", "ready", "prepared", "determined", "poised", "set", "likely", "keen", "eager", "unable",
 		"unwilling", "reluctant", "able", "going", "about", "due")
 	// denial verbs: "X denied that ...", "rejected the notion that ..." negate the clause that follows.
 	denialVerbs = set("deny", "reject", "dismiss", "refute", "rebut", "dispute", "disprove", "contradict", "debunk", "rule")
