@@ -95,6 +95,11 @@ func (d *doc) findPlaces() {
 	}
 }
 
+// joiners are lower-case words inside place names: "Deir al-Zor", "Rio de
+// Janeiro", "Isle of Man".
+var joiners = set("al", "el", "ad", "ar", "as", "ash", "at", "az", "de", "del", "da", "do", "dos", "di", "la", "le",
+	"les", "of", "on", "upon", "the", "and", "bin", "ibn", "sur", "am", "an", "der", "den", "van", "von", "y")
+
 // maxNear bounds the places that disambiguate the next one: the most recent.
 const maxNear = 12
 
@@ -235,8 +240,23 @@ func (d *doc) gazetteerPlace(i int, ctx geo.Context) *place {
 		return nil
 	}
 	si := d.sentOf[i]
-	maxW := d.x.geo.MaxWords()
-	for n := min(maxW, 6); n >= 1; n-- {
+	// the longest name worth trying: the run of capitalised words (with
+	// lower-case joiners such as "al", "de", "of") starting here
+	run, words := 0, 0
+	for j := i; j < len(d.toks) && words < 6 && d.sentOf[j] == si; j++ {
+		tk := &d.toks[j]
+		if d.isHyphen(j) {
+			continue
+		}
+		if tk.Kind != lex.Word || !(tk.IsCap() || joiners[tk.Norm]) {
+			break
+		}
+		words++
+		if tk.IsCap() {
+			run = words
+		}
+	}
+	for n := min(d.x.geo.MaxWords(), run); n >= 1; n-- {
 		j, words := i, 0
 		parts := make([]string, 0, n)
 		for j < len(d.toks) && words < n && d.sentOf[j] == si {
