@@ -331,11 +331,13 @@ func (d *doc) gazetteerPlace(i int, ctx geo.Context) *place {
 	return nil
 }
 
-// placeFor picks the place of an event: the first place after the trigger in
-// its sentence (the most specific when several follow), else the nearest
-// before it in the sentence.
+// placeFor picks the place of an event among the places named as locations
+// in its sentence: the first after the trigger (the most specific when
+// several follow), else the nearest before it.
 func (d *doc) placeFor(si, trigger int) *intelcell.Place {
-	if pl := d.placeOf(si, trigger, false); pl != nil {
+	// only a place named as a location ("in Ramadi") is where an event
+	// happens; "Iraq agreed with Russia" happened in neither
+	if pl := d.placeOf(si, trigger, true); pl != nil {
 		out := pl.out
 		return &out
 	}
