@@ -79,6 +79,9 @@ func init() {
 		if err != nil {
 			return err
 		}
+		if d.Truncated {
+			fmt.Fprintf(stderr, "intelcell extract: %s: only the first %d MB were analysed\n", name, extract.MaxInput>>20)
+		}
 		if *asJSON {
 			enc := json.NewEncoder(stdout)
 			enc.SetEscapeHTML(false)
