@@ -376,6 +376,17 @@ func (d *doc) makePhrase(i, j, si int) *phrase {
 		}
 		ph.actors = []*intelcell.Actor{&a}
 		ph.person = true
+	case len(orgs) > 0 && len(states) > 0 && states[0].last < orgs[len(orgs)-1].first &&
+		orgs[len(orgs)-1].ent.Kind == kb.KindOrg && orgs[len(orgs)-1].ent.Country != states[0].ent.Code && len(orgs[len(orgs)-1].ent.Code) >= 6:
+		// "Pakistan's Foreign Office": another country's institution of the
+		// same name stands for this country's organ of that kind
+		c, o := states[0].ent, orgs[len(orgs)-1].ent
+		id := c.ID
+		if c.QID != "" {
+			id = c.QID
+		}
+		ph.actors = []*intelcell.Actor{{ID: id + ":" + o.Code[3:6], Code: c.Code + o.Code[3:6], Name: d.phraseName(i, j),
+			Kind: intelcell.KindState, Country: strp(c.Code)}}
 	case len(orgs) > 0:
 		m := orgs[len(orgs)-1]
 		ph.actors = []*intelcell.Actor{m.actor}
