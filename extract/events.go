@@ -359,7 +359,9 @@ func localiseState(as []*intelcell.Actor, country string) []*intelcell.Actor {
 	for i, a := range as {
 		out[i] = a
 		if a != nil && stateAgents[a.Code] {
-			out[i] = localise(a, country)
+			b := *a
+			b.Code, b.Country, b.ID, b.Kind = country+a.Code, &country, country+":"+a.Code, intelcell.KindState
+			out[i] = &b
 		}
 	}
 	return out
@@ -393,6 +395,9 @@ func (d *doc) mainCountry() string {
 func localise(a *intelcell.Actor, country string) *intelcell.Actor {
 	if a == nil || a.Kind != intelcell.KindSector || len(a.Code) != 3 {
 		return a
+	}
+	if a.Code == "GOV" {
+		return a // ministers and officials travel: where they meet is not whose they are
 	}
 	b := *a
 	b.Code = country + a.Code
