@@ -156,6 +156,9 @@ func (d *doc) sentenceEvents(si int) {
 		if obj >= 0 && d.aps[obj].agentOnly && m.target < 0 {
 			// "sent troops to Yemen": the destination, not one's own troops
 			last := d.aps[obj].last
+			if gr := d.aps[obj].group; gr != nil {
+				last = d.aps[gr[len(gr)-1]].last
+			}
 			for k := last + 1; k <= end && k <= last+2; k++ {
 				if n := d.toks[k].Norm; n == "to" || n == "into" {
 					if dest := d.objectAfter(k+1, end); dest >= 0 && !d.aps[dest].agentOnly {
