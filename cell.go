@@ -441,7 +441,8 @@ type TokenService interface {
 // report v may not see is ENOTFOUND, exactly like a missing one.
 type ReportService interface {
 	// CreateReport validates and durably stores a report of v's org with a
-	// queued extraction job before returning. When v's org already has a
+	// queued extraction job before returning. A report whose Release is the
+	// zero Release gets the org's default release (DefaultReleaseService). When v's org already has a
 	// report with the same content, the new source is recorded on it and that
 	// report is returned with created false. EFORBIDDEN if v may not submit;
 	// EINVALID for a group v's org is not a member of (or that does not exist).
@@ -501,6 +502,8 @@ type Store interface {
 	ReportService
 	EventService
 	JobService
+	AuditService          // audit.go
+	DefaultReleaseService // audit.go
 	// Ping checks the database answers (readiness).
 	Ping(ctx context.Context) error
 	Close() error

@@ -27,7 +27,11 @@ func FuzzDecodeReport(f *testing.F) {
 			}
 			return
 		}
-		if r.Validate() != nil || r.Release.Validate() != nil || strings.TrimSpace(r.Text) == "" || !utf8.ValidString(r.Text) {
+		chk := *r
+		if chk.Release.Audience == "" && chk.Release.TLP == "" {
+			chk.Release = intelcell.DefaultRelease // no release given: the store applies the org's default
+		}
+		if chk.Validate() != nil || chk.Release.Validate() != nil || strings.TrimSpace(r.Text) == "" || !utf8.ValidString(r.Text) {
 			t.Fatalf("accepted an invalid report %+v", r)
 		}
 		if strings.Contains(ctype, "html") && strings.Contains(r.Text, "<script") && !strings.Contains(string(body), "&lt;script") {

@@ -82,7 +82,9 @@ func decodeReport(body []byte, contentType string, now time.Time) (*intelcell.Re
 	if req.Text != "" && req.HTML != "" {
 		return nil, intelcell.Errorf(intelcell.EINVALID, "give text or html, not both")
 	}
-	r := &intelcell.Report{Title: strings.TrimSpace(req.Title), Text: req.Text, Date: req.Date, Source: req.Source, URL: req.URL, Release: intelcell.DefaultRelease}
+	// Without a release the Release stays zero: the store applies the org's
+	// default release (intelcell.DefaultReleaseService).
+	r := &intelcell.Report{Title: strings.TrimSpace(req.Title), Text: req.Text, Date: req.Date, Source: req.Source, URL: req.URL}
 	if req.HTML != "" {
 		title, text, err := ingest.HTMLText(strings.NewReader(req.HTML))
 		if err != nil {
@@ -109,7 +111,11 @@ func decodeReport(body []byte, contentType string, now time.Time) (*intelcell.Re
 		}
 		r.Release = rel
 	}
-	return r, r.Validate()
+	chk := *r
+	if req.Release == nil {
+		chk.Release = intelcell.DefaultRelease // validated by the store once the org's default is known
+	}
+	return r, chk.Validate()
 }
 
 // jsonErr describes a JSON error without echoing the input.

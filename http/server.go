@@ -92,6 +92,7 @@ type Server struct {
 	mux      *nethttp.ServeMux
 	registry *prometheus.Registry
 	m        metrics
+	audit    auditLog // audit.go
 }
 
 type metrics struct {
@@ -126,9 +127,7 @@ func NewServer(store intelcell.Store, logger *slog.Logger) *Server {
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.guard(rt))
 	}
-	s.mux.HandleFunc("/", func(w nethttp.ResponseWriter, r *nethttp.Request) {
-		s.writeError(w, r, intelcell.Errorf(intelcell.ENOTFOUND, "not found"))
-	})
+	s.mux.Handle("/", s.console()) // the analysts' console (console.go); any other path is "not found"
 	return s
 }
 
@@ -166,6 +165,7 @@ func (s *Server) routeTable() []Route {
 		{"GET", "/api/v1/search", PermPublic, "full-text search over reports", s.handleSearch},
 		{"GET", "/api/v1/groups", PermMember, "the caller's sharing groups and their members", s.handleGroups},
 		{"GET", "/api/v1/whoami", PermMember, "the caller", s.handleWhoami},
+		{"GET", "/api/v1/audit", PermMember, "the audit log: all of it for cell admins, filtered by the access rule for anyone else", s.handleAudit},
 	}
 }
 
@@ -182,12 +182,14 @@ func (s *Server) guard(rt Route) nethttp.Handler {
 		if err == nil {
 			err = rt.Perm.allows(v)
 		}
+		tap := tapBody(rt, r) // audit.go
 		if err == nil {
 			err = rt.handle(sw, r.WithContext(context.WithValue(r.Context(), ctxKey{}, v)), v)
 		}
 		if err != nil {
 			s.writeError(sw, r, err)
 		}
+		s.recordAudit(rt, r, sw, v, sw.code, tap) // audit.go
 		s.m.requests.WithLabelValues(label, strconv.Itoa(sw.code)).Inc()
 		s.m.duration.WithLabelValues(label).Observe(time.Since(start).Seconds())
 		s.Logger.Info("request", "method", r.Method, "path", r.URL.Path, "route", label, "status", sw.code,

@@ -28,6 +28,9 @@ func (db *DB) CreateReports(ctx context.Context, v intelcell.Viewer, rs []*intel
 	if v.Anonymous() || !v.Role.CanSubmit() {
 		return nil, intelcell.Errorf(intelcell.EFORBIDDEN, "role %q may not submit reports", v.Role)
 	}
+	if err := db.applyDefaults(ctx, v, rs); err != nil {
+		return nil, err
+	}
 	for _, r := range rs {
 		if err := r.Validate(); err != nil {
 			return nil, err

@@ -336,6 +336,8 @@ CREATE TABLE places (
 ) WITHOUT ROWID;
 CREATE INDEX places_name ON places(name);
 `,
+	// 2: the hash-chained audit log and per-org default releases (audit.go).
+	auditMigration,
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -31,6 +31,8 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Events", func(t *testing.T) { testEvents(t, newStore(t)) })
 	t.Run("Release", func(t *testing.T) { testRelease(t, newStore(t)) })
 	t.Run("VisibilityProperty", func(t *testing.T) { testVisibilityProperty(t, newStore) })
+	t.Run("Audit", func(t *testing.T) { testAudit(t, newStore(t)) })                   // audit.go
+	t.Run("DefaultRelease", func(t *testing.T) { testDefaultRelease(t, newStore(t)) }) // audit.go
 }
 
 func code(err error) string { return intelcell.ErrorCode(err) }

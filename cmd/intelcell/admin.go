@@ -12,17 +12,22 @@ import (
 )
 
 func init() {
-	org := &command{name: "org", usage: "create NAME | list  [--data DIR]",
-		help: "Create or list the cell's partner organisations."}
+	org := &command{name: "org", usage: "create NAME [--default-audience A --default-tlp T --default-groups G,H --default-attribution=BOOL] | set-default NAME --default-audience A [...] | list  [--data DIR]",
+		help: "Create or list the cell's partner organisations; set an org's default release (the release of reports it submits without one)."}
 	org.run = func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fs := newFlags(org, stderr)
 		data := dataFlag(fs)
+		defaultRelease := releaseFlags(fs) // audit.go
 		pos, err := parseInterleaved(fs, args)
 		if err != nil {
 			return err
 		}
 		if len(pos) == 0 {
-			return wrapUsage("give create NAME or list")
+			return wrapUsage("give create NAME, set-default NAME or list")
+		}
+		def, hasDef, err := defaultRelease()
+		if err != nil {
+			return err
 		}
 		db, err := openStore(ctx, *data)
 		if err != nil {
@@ -35,19 +40,42 @@ func init() {
 			if err != nil {
 				return err
 			}
+			if err := auditCLI(ctx, db, intelcell.AuditCreate, "org", o.Name, ""); err != nil {
+				return err
+			}
 			fmt.Fprintf(stdout, "created org %s\n", o.Name)
+			if hasDef {
+				if err := db.SetOrgDefaultRelease(ctx, o.Name, def); err != nil {
+					return err
+				}
+				fmt.Fprintf(stdout, "default release of %s: %s\n", o.Name, releaseString(def))
+				return auditCLI(ctx, db, intelcell.AuditChange, "org-default-release", o.Name, releaseString(def))
+			}
 			return nil
+		case pos[0] == "set-default" && len(pos) == 2:
+			if !hasDef {
+				return wrapUsage("give the default release: --default-audience A [--default-tlp T] [--default-groups G,H] [--default-attribution=false]")
+			}
+			if err := db.SetOrgDefaultRelease(ctx, pos[1], def); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "default release of %s: %s\n", pos[1], releaseString(def))
+			return auditCLI(ctx, db, intelcell.AuditChange, "org-default-release", pos[1], releaseString(def))
 		case pos[0] == "list" && len(pos) == 1:
 			orgs, err := db.FindOrgs(ctx)
 			if err != nil {
 				return err
 			}
 			for _, o := range orgs {
-				fmt.Fprintf(stdout, "%s\t%s\n", o.Name, o.Created.Format(time.RFC3339))
+				def, err := db.OrgDefaultRelease(ctx, o.Name)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(stdout, "%s\t%s\tdefault %s\n", o.Name, o.Created.Format(time.RFC3339), releaseString(def))
 			}
 			return nil
 		}
-		return wrapUsage("give create NAME or list")
+		return wrapUsage("give create NAME, set-default NAME or list")
 	}
 	register(org)
 
@@ -82,13 +110,13 @@ func init() {
 				return err
 			}
 			fmt.Fprintf(stdout, "created group %s: %s\n", g.Name, strings.Join(g.Orgs, ", "))
-			return nil
+			return auditCLI(ctx, db, intelcell.AuditCreate, "group", g.Name, "members "+strings.Join(g.Orgs, ","))
 		case (pos[0] == "add" || pos[0] == "remove") && len(pos) == 3:
 			if err := db.SetGroupMember(ctx, pos[1], pos[2], pos[0] == "add"); err != nil {
 				return err
 			}
 			fmt.Fprintf(stdout, "group %s: %sed %s\n", pos[1], strings.TrimSuffix(pos[0], "e"), pos[2])
-			return nil
+			return auditCLI(ctx, db, intelcell.AuditChange, "group", pos[1], pos[0]+" "+pos[2])
 		case pos[0] == "list" && len(pos) == 1:
 			gs, err := db.FindGroups(ctx, intelcell.Viewer{Org: -1, Role: intelcell.RoleCellAdmin})
 			if err != nil {
@@ -131,6 +159,9 @@ func init() {
 			if err != nil {
 				return err
 			}
+			if err := auditCLI(ctx, db, intelcell.AuditCreate, "token", t.ID, "org "+t.Org+" role "+string(t.Role)); err != nil {
+				return err
+			}
 			fmt.Fprintf(stdout, "token %s for org %s, role %s (shown once; keep it secret):\n%s\n", t.ID, t.Org, t.Role, secret)
 			return nil
 		case pos[0] == "revoke" && len(pos) == 2:
@@ -138,7 +169,7 @@ func init() {
 				return err
 			}
 			fmt.Fprintf(stdout, "revoked token %s\n", pos[1])
-			return nil
+			return auditCLI(ctx, db, intelcell.AuditChange, "token", pos[1], "revoke")
 		case pos[0] == "list" && len(pos) == 1:
 			toks, err := db.FindTokens(ctx, *org)
 			if err != nil {

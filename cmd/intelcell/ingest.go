@@ -31,7 +31,7 @@ func init() {
 		fset := newFlags(c, stderr)
 		data := dataFlag(fset)
 		org := fset.String("org", "", "the submitting org")
-		audience := fset.String("audience", "org", "release audience: org, groups, cell or public")
+		audience := fset.String("audience", "", "release audience: org, groups, cell or public (default: the org's default release)")
 		tlp := fset.String("tlp", "", "TLP 2.0 label: clear, green, amber, amber+strict or red (default: the one matching the audience)")
 		groups := fset.String("groups", "", "comma-separated sharing groups (with --audience groups)")
 		attribution := fset.Bool("attribution", false, "let others see which org sent the reports")
@@ -61,7 +61,12 @@ func init() {
 				rel.Groups = append(rel.Groups, g)
 			}
 		}
-		if err := rel.Validate(); err != nil {
+		if *audience == "" && (*tlp != "" || *groups != "" || *attribution) {
+			return wrapUsage("--audience is required with --tlp, --groups or --attribution")
+		}
+		if *audience == "" {
+			rel = intelcell.Release{} // the store applies the org's default release
+		} else if err := rel.Validate(); err != nil {
 			return wrapUsage("%s", intelcell.ErrorMessage(err))
 		}
 		db, err := openStore(ctx, *data)

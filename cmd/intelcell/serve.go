@@ -103,6 +103,7 @@ func init() {
 		}
 		stopPool() // finishes the running batch or requeues it
 		<-poolDone
+		srv.FlushAudit() // every answered request's audit entry is written
 		if err != nil && !errors.Is(err, http.ErrServerClosed) {
 			return err
 		}

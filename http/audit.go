@@ -1,0 +1,253 @@
+package http
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	nethttp "net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/intelcell/intelcell"
+)
+
+// The audit log of the API. Every request through the route table that
+// reads or changes data is recorded (who: org, token, role; what: action,
+// target, object, the report it concerns, the query or new release; the
+// status) by the guard, after the handler has answered. Entries are
+// appended by a background drainer in batches, one transaction each, so a
+// burst of reads costs one fsync per batch rather than one per request; an
+// entry is durable a few milliseconds after its response, and FlushAudit
+// (called by serve on shutdown) waits for every recorded entry. A crash can
+// lose the entries of the last instant but never breaks the chain.
+
+// auditExempt are the routes that read no data of the cell.
+var auditExempt = map[string]bool{"GET /healthz": true, "GET /readyz": true}
+
+// maxAuditPending bounds entries waiting to be written; recording blocks
+// beyond it (back-pressure rather than loss).
+const maxAuditPending = 10000
+
+// maxAuditDetail bounds the detail recorded per entry.
+const maxAuditDetail = 1000
+
+// auditLog is the queue of entries waiting to be appended. Its zero value
+// is ready.
+type auditLog struct {
+	once    sync.Once
+	mu      sync.Mutex
+	cond    *sync.Cond
+	pending []*intelcell.AuditEntry
+	running bool
+}
+
+func (a *auditLog) init() { a.once.Do(func() { a.cond = sync.NewCond(&a.mu) }) }
+
+// auditOf describes a request for the log: its action, target, object, the
+// report it is about and its detail. ok is false for exempt routes.
+func auditOf(rt Route, r *nethttp.Request, w nethttp.ResponseWriter, status int, body []byte) (e intelcell.AuditEntry, ok bool) {
+	label := rt.Method + " " + rt.Path
+	if auditExempt[label] || (rt.Perm == PermPublic && !strings.HasPrefix(rt.Path, "/api/")) {
+		return e, false
+	}
+	q := r.URL.Query()
+	switch label {
+	case "POST /api/v1/reports":
+		e.Action, e.Target = intelcell.AuditCreate, "report"
+		if status/100 == 2 {
+			e.ReportID = strings.TrimPrefix(w.Header().Get("Location"), "/api/v1/reports/")
+			e.Object = e.ReportID
+		}
+	case "GET /api/v1/reports/{id}":
+		e.Action, e.Target, e.Object, e.ReportID = intelcell.AuditRead, "report", r.PathValue("id"), r.PathValue("id")
+	case "PUT /api/v1/reports/{id}/release":
+		e.Action, e.Target, e.Object, e.ReportID = intelcell.AuditChange, "release", r.PathValue("id"), r.PathValue("id")
+		if status/100 == 2 {
+			var c bytes.Buffer
+			if json.Compact(&c, body) == nil {
+				e.Detail = c.String()
+			}
+		}
+	case "GET /api/v1/events":
+		e.Action, e.Target, e.Detail, e.ReportID = intelcell.AuditSearch, "events", canonicalQuery(q), q.Get("report")
+		if f := q.Get("format"); f == "csv" || f == "jsonl" {
+			e.Action = intelcell.AuditExport
+		}
+	case "GET /api/v1/events/facets":
+		e.Action, e.Target, e.Detail, e.ReportID = intelcell.AuditSearch, "facets", canonicalQuery(q), q.Get("report")
+	case "GET /api/v1/search":
+		e.Action, e.Target, e.Detail = intelcell.AuditSearch, "reports", canonicalQuery(q)
+	case "GET /api/v1/actors/{id}":
+		e.Action, e.Target, e.Object = intelcell.AuditRead, "actor", r.PathValue("id")
+	case "GET /api/v1/audit":
+		e.Action, e.Target, e.Detail, e.ReportID = intelcell.AuditRead, "audit", canonicalQuery(q), q.Get("report")
+	default:
+		// Routes added later are recorded too: reads as reads, the rest as
+		// changes, the target being the route's path.
+		e.Action, e.Target, e.Detail = intelcell.AuditRead, rt.Path, canonicalQuery(q)
+		switch rt.Method {
+		case "GET", "HEAD":
+		case "POST":
+			e.Action = intelcell.AuditCreate
+		default:
+			e.Action = intelcell.AuditChange
+		}
+		if id := r.PathValue("id"); id != "" {
+			e.Object = id
+			if strings.HasPrefix(rt.Path, "/api/v1/reports/") {
+				e.ReportID = id
+			}
+		}
+	}
+	if len(e.Detail) > maxAuditDetail {
+		e.Detail = e.Detail[:maxAuditDetail]
+	}
+	if len(e.Object) > 200 {
+		e.Object = e.Object[:200]
+	}
+	if len(e.ReportID) > 200 {
+		e.ReportID = e.ReportID[:200]
+	}
+	return e, true
+}
+
+// canonicalQuery is the query string with sorted keys (url.Values.Encode).
+func canonicalQuery(q url.Values) string { return q.Encode() }
+
+// bodyTap keeps the first bytes a handler reads from a request body, for
+// the audit detail of changes.
+type bodyTap struct {
+	io.ReadCloser
+	buf bytes.Buffer
+}
+
+func (b *bodyTap) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if room := maxAuditDetail - b.buf.Len(); room > 0 {
+		b.buf.Write(p[:min(n, room)])
+	}
+	return n, err
+}
+
+// tapBody wraps the body of a change whose detail the log keeps.
+func tapBody(rt Route, r *nethttp.Request) *bodyTap {
+	if rt.Method != "PUT" || r.Body == nil {
+		return nil
+	}
+	t := &bodyTap{ReadCloser: r.Body}
+	r.Body = t
+	return t
+}
+
+// recordAudit queues the audit entry of one answered request.
+func (s *Server) recordAudit(rt Route, r *nethttp.Request, w nethttp.ResponseWriter, v intelcell.Viewer, status int, tap *bodyTap) {
+	var body []byte
+	if tap != nil {
+		body = tap.buf.Bytes()
+	}
+	e, ok := auditOf(rt, r, w, status, body)
+	if !ok {
+		return
+	}
+	e.Time = s.Now()
+	e.Org, e.OrgName, e.TokenID, e.Role, e.Via, e.Status = v.Org, v.OrgName, v.TokenID, v.Role, "api", status
+	a := &s.audit
+	a.init()
+	a.mu.Lock()
+	for len(a.pending) >= maxAuditPending {
+		a.cond.Wait()
+	}
+	a.pending = append(a.pending, &e)
+	if !a.running {
+		a.running = true
+		go s.drainAudit()
+	}
+	a.mu.Unlock()
+}
+
+// drainAudit appends queued entries in batches until none is left.
+func (s *Server) drainAudit() {
+	a := &s.audit
+	for {
+		a.mu.Lock()
+		batch := a.pending
+		if len(batch) > 500 {
+			batch = batch[:500]
+		}
+		a.pending = a.pending[len(batch):]
+		if len(batch) == 0 {
+			a.pending = nil
+			a.running = false
+			a.cond.Broadcast()
+			a.mu.Unlock()
+			return
+		}
+		a.cond.Broadcast()
+		a.mu.Unlock()
+		var err error
+		for attempt := range 5 {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			err = s.Store.AppendAudit(ctx, batch...)
+			cancel()
+			if err == nil {
+				break
+			}
+			time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)
+		}
+		if err != nil {
+			s.Logger.Error("audit entries lost", "entries", len(batch), "err", err)
+		}
+	}
+}
+
+// FlushAudit waits until every audit entry recorded so far is written.
+func (s *Server) FlushAudit() {
+	a := &s.audit
+	a.init()
+	a.mu.Lock()
+	for a.running || len(a.pending) > 0 {
+		a.cond.Wait()
+	}
+	a.mu.Unlock()
+}
+
+// decodeAuditFilter reads report, action, org, limit and cursor.
+func decodeAuditFilter(q url.Values) (intelcell.AuditFilter, error) {
+	f := intelcell.AuditFilter{Report: q.Get("report"), Action: q.Get("action"), Org: q.Get("org"), Cursor: q.Get("cursor")}
+	for _, s := range []string{f.Report, f.Action, f.Org, f.Cursor} {
+		if len(s) > 200 {
+			return f, intelcell.Errorf(intelcell.EINVALID, "query parameter too long")
+		}
+	}
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 1000 {
+			return f, intelcell.Errorf(intelcell.EINVALID, "limit must be 1 to 1000")
+		}
+		f.Limit = n
+	}
+	return f, nil
+}
+
+// handleAudit serves GET /api/v1/audit: every entry to a cell admin, to
+// anyone else the entries intelcell.AuditEntry allows, redacted.
+func (s *Server) handleAudit(w nethttp.ResponseWriter, r *nethttp.Request, v intelcell.Viewer) error {
+	f, err := decodeAuditFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	es, next, err := s.Store.FindAudit(r.Context(), v, f)
+	if err != nil {
+		return err
+	}
+	var n any
+	if next != "" {
+		n = next
+	}
+	writeJSON(w, 200, map[string]any{"entries": es, "next": n})
+	return nil
+}
