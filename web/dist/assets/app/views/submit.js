@@ -93,16 +93,27 @@ export async function render(main, ctx) {
     groupsBox,
     h('div.field.inline', h('label', { for: 's-tlp' }, 'TLP marking'), f.tlp),
     h('div.field.inline', f.attribution, h('label', { for: 's-attr' }, ' Attributed: other partners may learn that my organisation sent it')),
-    h('p.muted', 'The default is the most restrictive: your organisation only, TLP:AMBER+STRICT. The TLP may only narrow the audience.')),
+    h('p.muted', 'Preselected: your organisation\'s default release (unless set, the most restrictive: your organisation only, TLP:AMBER+STRICT). The TLP may only narrow the audience.')),
   btn, out);
   main.append(form);
   ctx.ready();
+
+  // Preselect the org's default release (GET /whoami carries it).
+  const def = session.who && session.who.default_release;
+  if (def && def.audience) {
+    const radio = form.querySelector(`#aud-${def.audience}`);
+    if (radio) radio.checked = true;
+    groupsBox.hidden = def.audience !== 'groups';
+    if (def.tlp) f.tlp.value = def.tlp;
+    f.attribution.checked = !!def.attribution;
+  }
+  const defGroups = new Set((def && def.groups) || []);
 
   api('/groups').then((r) => {
     clear(groupsBox).append(h('legend', 'Groups (any of them may see it)'));
     if (!r.groups.length) groupsBox.append(h('p.empty', 'Your organisation is in no sharing group.'));
     for (const g of r.groups) {
-      groupsBox.append(h('label.check', h('input', { type: 'checkbox', value: g.name }), ` ${g.name} `, h('span.muted', `(${(g.orgs || []).join(', ')})`)));
+      groupsBox.append(h('label.check', h('input', { type: 'checkbox', value: g.name, checked: defGroups.has(g.name) }), ` ${g.name} `, h('span.muted', `(${(g.orgs || []).join(', ')})`)));
     }
   }).catch((e) => { clear(groupsBox).append(h('p.error', `Could not load groups: ${e.message}`)); });
 }
