@@ -166,6 +166,14 @@ func (s *Server) routeTable() []Route {
 		{"GET", "/api/v1/groups", PermMember, "the caller's sharing groups and their members", s.handleGroups},
 		{"GET", "/api/v1/whoami", PermMember, "the caller", s.handleWhoami},
 		{"GET", "/api/v1/audit", PermMember, "the audit log: all of it for cell admins, filtered by the access rule for anyone else", s.handleAudit},
+		{"GET", "/api/v1/openapi.json", PermPublic, "this API's OpenAPI 3 document, generated from the route table (openapi.go)", s.handleOpenAPI},
+		// fusion (fusion.go): computed per request from the caller's visible reports only
+		{"GET", "/api/v1/merged-events", PermPublic, "merged events of a date window (default: the 31 days up to the newest visible event), same filters as events", s.handleMergedEvents},
+		{"GET", "/api/v1/merged-events/{id}", PermPublic, "one merged event", s.handleMergedEvent},
+		{"GET", "/api/v1/merged-events/decisions", PermMember, "split/join decisions about events the caller may both see", s.handleDecisions},
+		{"POST", "/api/v1/merged-events/decisions", PermSubmit, "record a split or join decision about two visible events", s.handlePostDecision},
+		{"GET", "/api/v1/stories", PermPublic, "stories (reports about one happening) of a date window, same filters as events", s.handleStories},
+		{"GET", "/api/v1/actors/{id}/profile", PermPublic, "an actor's names, daily events, partners, opponents, quotes and places", s.handleActorProfile},
 	}
 }
 
@@ -318,6 +326,10 @@ func (s *Server) handleGroups(w nethttp.ResponseWriter, r *nethttp.Request, v in
 }
 
 func (s *Server) handleWhoami(w nethttp.ResponseWriter, r *nethttp.Request, v intelcell.Viewer) error {
-	writeJSON(w, 200, map[string]any{"org": v.OrgName, "role": v.Role, "groups": v.Groups, "token_id": v.TokenID})
+	out := map[string]any{"org": v.OrgName, "role": v.Role, "groups": v.Groups, "token_id": v.TokenID}
+	if rel, err := s.Store.OrgDefaultRelease(r.Context(), v.OrgName); err == nil {
+		out["default_release"] = rel // the console's Submit view preselects it
+	}
+	writeJSON(w, 200, out)
 	return nil
 }

@@ -147,6 +147,9 @@ func (db *DB) FinishJobs(ctx context.Context, results []intelcell.JobResult) err
 			if err := db.saveDocument(ctx, exec, seq, j.ReportID, res.Doc, now); err != nil {
 				return err
 			}
+			if err := saveFusion(ctx, tx, seq, j.ReportID, len(res.Doc.Events)); err != nil { // fusion.go
+				return err
+			}
 			if err := exec(`DELETE FROM jobs WHERE id = ?`, j.ID); err != nil {
 				return err
 			}

@@ -33,6 +33,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("VisibilityProperty", func(t *testing.T) { testVisibilityProperty(t, newStore) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, newStore(t)) })                   // audit.go
 	t.Run("DefaultRelease", func(t *testing.T) { testDefaultRelease(t, newStore(t)) }) // audit.go
+	t.Run("Fusion", func(t *testing.T) { testFusion(t, newStore) })                    // fusion.go
 }
 
 func code(err error) string { return intelcell.ErrorCode(err) }

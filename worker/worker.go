@@ -29,7 +29,7 @@ type Pool struct {
 	Extractor Extractor
 	Workers   int           // parallel extractions (default GOMAXPROCS)
 	Batch     int           // jobs claimed at once (default 8 per worker)
-	Lease     time.Duration // how long a claim holds (default 2 minutes)
+	Lease     time.Duration // how long a claim holds (default 2 minutes; 15 s when Jobs can renew leases, see LeaseRenewer)
 	Poll      time.Duration // how often to look for work when idle (default 1s)
 	Grace     time.Duration // how long shutdown waits for the running batch (default 10s)
 	Logger    *slog.Logger
@@ -51,6 +51,9 @@ func (p *Pool) init() {
 		}
 		if p.Lease <= 0 {
 			p.Lease = 2 * time.Minute
+			if _, ok := p.Jobs.(LeaseRenewer); ok {
+				p.Lease = 15 * time.Second // renewed while extracting: a crashed process's jobs return within 15 s
+			}
 		}
 		if p.Poll <= 0 {
 			p.Poll = time.Second
@@ -204,6 +207,9 @@ feed:
 	close(next)
 	finished := make(chan struct{})
 	go func() { wg.Wait(); close(finished) }()
+	if lr, ok := p.Jobs.(LeaseRenewer); ok {
+		go p.renew(lr, jobs, finished)
+	}
 	select {
 	case <-finished:
 	case <-ctx.Done():
@@ -224,6 +230,31 @@ feed:
 		}
 	}
 	return ok, requeue
+}
+
+// LeaseRenewer is a job queue whose leases can be extended while held
+// (sqlite.DB). With one, the pool takes short leases and renews them every
+// third of the lease while a batch runs.
+type LeaseRenewer interface {
+	ExtendLeases(ctx context.Context, jobs []*intelcell.Job, lease time.Duration) error
+}
+
+// renew extends the batch's leases until finished is closed.
+func (p *Pool) renew(lr LeaseRenewer, jobs []*intelcell.Job, finished chan struct{}) {
+	t := time.NewTicker(p.Lease / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-finished:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), p.Lease/3)
+			if err := lr.ExtendLeases(ctx, jobs, p.Lease); err != nil {
+				p.Logger.Warn("renew leases", "jobs", len(jobs), "err", err)
+			}
+			cancel()
+		}
+	}
 }
 
 // run extracts one job; a panic becomes the job's error.

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	org := &command{name: "org", usage: "create NAME [--default-audience A --default-tlp T --default-groups G,H --default-attribution=BOOL] | set-default NAME --default-audience A [...] | list  [--data DIR]",
+	org := &command{name: "org", usage: "create NAME [--default-audience A --default-tlp T --default-groups G,H --default-attribution=BOOL] | set-default NAME --default-audience A [...] | list  [--data DIR | --db URL]",
 		help: "Create or list the cell's partner organisations; set an org's default release (the release of reports it submits without one)."}
 	org.run = func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fs := newFlags(org, stderr)
@@ -79,7 +79,7 @@ func init() {
 	}
 	register(org)
 
-	group := &command{name: "group", usage: "create --orgs A,B NAME | add NAME ORG | remove NAME ORG | list  [--data DIR]",
+	group := &command{name: "group", usage: "create --orgs A,B NAME | add NAME ORG | remove NAME ORG | list  [--data DIR | --db URL]",
 		help: "Create sharing groups of orgs, change their members, list them."}
 	group.run = func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fs := newFlags(group, stderr)
@@ -131,7 +131,7 @@ func init() {
 	}
 	register(group)
 
-	token := &command{name: "token", usage: "create --org NAME [--role cell-admin|admin|analyst|reader] | revoke ID | list [--org NAME]  [--data DIR]",
+	token := &command{name: "token", usage: "create --org NAME [--role cell-admin|admin|analyst|reader] | revoke ID | list [--org NAME]  [--data DIR | --db URL]",
 		help: "Create, revoke or list API tokens. A new token is printed once, alone on the last line; only its hash is stored."}
 	token.run = func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fs := newFlags(token, stderr)

@@ -24,7 +24,7 @@ import (
 var ingestExts = map[string]bool{".txt": true, ".text": true, ".html": true, ".htm": true, ".jsonl": true, ".ndjson": true}
 
 func init() {
-	c := &command{name: "ingest", usage: "--org NAME [--audience A] [--tlp T] [--groups G,H] [--attribution] [--date D] [--data DIR] FILE|DIR|-",
+	c := &command{name: "ingest", usage: "--org NAME [--audience A] [--tlp T] [--groups G,H] [--attribution] [--date D] [--data DIR | --db URL] FILE|DIR|-",
 		help: "Store reports from a text or HTML file, a JSON Lines file ({\"id\",\"date\",\"title\",\"text\",\"url\"} per line),\n" +
 			"a directory of them, or standard input, then extract them. Prints a summary; exits non-zero if anything failed."}
 	c.run = func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -85,6 +85,7 @@ func init() {
 			}
 		}
 		start := time.Now()
+		bar := newProgress(stderr, -1, "storing") // progress.go: only on a terminal
 		var st ingestStats
 		batch := make([]*intelcell.Report, 0, 500)
 		flush := func() error {
@@ -103,6 +104,7 @@ func init() {
 					st.count(ok, nil, stderr, "")
 				}
 			}
+			bar.Add(len(batch))
 			batch = batch[:0]
 			return ctx.Err()
 		}
@@ -132,15 +134,20 @@ func init() {
 			return err
 		}
 		stored := time.Since(start)
+		bar.Finish()
 		extracted := 0
 		var extractFailed atomic.Int64
 		if x != nil {
+			bar = newProgress(stderr, int64(st.created), "extracting")
 			pool := &worker.Pool{Jobs: db, Extractor: x, Workers: *workers, Logger: debugLogger(stderr), Observe: func(_ time.Duration, err error) {
+				bar.Add(1)
 				if err != nil {
 					extractFailed.Add(1)
 				}
 			}}
-			if extracted, err = pool.Drain(ctx); err != nil {
+			extracted, err = pool.Drain(ctx)
+			bar.Finish()
+			if err != nil {
 				return err
 			}
 		}

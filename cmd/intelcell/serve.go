@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -18,29 +17,14 @@ import (
 	"github.com/intelcell/intelcell/extract"
 	apihttp "github.com/intelcell/intelcell/http"
 	"github.com/intelcell/intelcell/kb"
-	"github.com/intelcell/intelcell/sqlite"
 	"github.com/intelcell/intelcell/worker"
 )
 
-// defaultData is the data directory when neither --data nor INTELCELL_DATA is given.
-const defaultData = "intelcell-data"
-
-// dataFlag adds --data to a command's flags.
-func dataFlag(fs *flag.FlagSet) *string {
-	def := os.Getenv("INTELCELL_DATA")
-	if def == "" {
-		def = defaultData
-	}
-	return fs.String("data", def, "data directory of the embedded database (env INTELCELL_DATA)")
-}
-
-func openStore(ctx context.Context, dir string) (*sqlite.DB, error) {
-	return sqlite.Open(ctx, dir)
-}
+// dataFlag and openStore (--data DIR | --db postgres://...) are in store.go.
 
 func init() {
-	c := &command{name: "serve", usage: "[--data DIR] [--addr 127.0.0.1:8080] [--workers N]",
-		help: "Run the cell's server: the HTTP API v1 and the background extraction workers over the embedded database."}
+	c := &command{name: "serve", usage: "[--data DIR | --db postgres://...] [--addr 127.0.0.1:8080] [--workers N]",
+		help: "Run the cell's server: the HTTP API v1 and the background extraction workers over the embedded database (or PostgreSQL with --db)."}
 	c.run = func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fs := newFlags(c, stderr)
 		data := dataFlag(fs)
@@ -48,6 +32,8 @@ func init() {
 		workers := fs.Int("workers", runtime.GOMAXPROCS(0), "parallel extractions")
 		kbDir := fs.String("kb-dir", "", "a directory of knowledge-base files that add to or override the built-in ones")
 		maxBody := fs.Int64("max-body", apihttp.DefaultMaxBody, "largest request body in bytes")
+		allowPrivateFeeds := fs.Bool("allow-private-feeds", false, "let feeds and their pages be fetched from loopback, private and link-local addresses (feed.go)")
+		feedInterval := fs.Duration("feed-interval", 10*time.Minute, "how often to poll the feeds (0: never)")
 		pos, err := parseInterleaved(fs, args)
 		if err != nil {
 			return err
@@ -80,8 +66,8 @@ func init() {
 		if toks, err := db.FindTokens(ctx, ""); err == nil && len(toks) == 0 {
 			fmt.Fprintf(stderr, "No tokens exist yet: only public reports can be read and nothing can be submitted.\n"+
 				"Create the first cell admin (works while the server runs):\n"+
-				"  intelcell org create --data %s ORG\n"+
-				"  intelcell token create --data %s --org ORG --role cell-admin\n", *data, *data)
+				"  intelcell org create %s ORG\n"+
+				"  intelcell token create %s --org ORG --role cell-admin\n", data.Flag(), data.Flag())
 		}
 		fmt.Fprintf(stdout, "intelcell serving on http://%s (data %s, extractor %s, kb %s)\n", ln.Addr(), db.Path(), extract.Version, x.KB().Version())
 		hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
@@ -90,6 +76,7 @@ func init() {
 		poolCtx, stopPool := context.WithCancel(context.Background())
 		poolDone := make(chan struct{})
 		go func() { pool.Run(poolCtx); close(poolDone) }()
+		startFeedPolling(ctx, db, pool.Wake, logger, *allowPrivateFeeds, *feedInterval) // feed.go
 
 		select {
 		case <-ctx.Done():
