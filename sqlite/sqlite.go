@@ -72,6 +72,10 @@ func OpenFile(ctx context.Context, path string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)
 	}
+	if err := db.Optimize(ctx); err != nil { // planner statistics (optimize.go)
+		w.Close()
+		return nil, fmt.Errorf("sqlite: optimize %s: %w", path, err)
+	}
 	r, err := sql.Open("sqlite", path+common+"&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()

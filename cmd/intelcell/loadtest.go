@@ -154,6 +154,7 @@ func init() {
 		duration := fs.Duration("duration", 20*time.Second, "how long to run")
 		conc := fs.Int("concurrency", 4, "queries in flight")
 		seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "random seed")
+		slow := fs.Duration("slow", 0, "print each query slower than this (0: none)")
 		pos, err := parseInterleaved(fs, args)
 		if err != nil {
 			return err
@@ -203,6 +204,9 @@ func init() {
 						fmt.Fprintf(stderr, "%s: %v\n", kind, err)
 					}
 					stats[kind].add(time.Since(t), err != nil)
+					if *slow > 0 && time.Since(t) > *slow {
+						fmt.Fprintf(stderr, "slow %v %s\n", time.Since(t).Round(time.Millisecond), u)
+					}
 				}
 			}()
 		}
