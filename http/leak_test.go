@@ -29,19 +29,26 @@ type cellEnv struct {
 	t      testing.TB
 	url    string
 	srv    *apihttp.Server
-	db     *sqlite.DB
+	db     intelcell.Store
 	tokens map[string]string // "org/role" → secret
 	docs   map[string]*intelcell.Document
 	client *nethttp.Client
 }
 
-func newCellEnv(t testing.TB, orgs []string, groups map[string][]string) *cellEnv {
-	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, t.TempDir())
+// openTestStore opens the store a cell test runs on: a fresh SQLite file by
+// default; the PostgreSQL variants of the property test swap it.
+var openTestStore = func(t testing.TB) intelcell.Store {
+	db, err := sqlite.Open(context.Background(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
+	return db
+}
+
+func newCellEnv(t testing.TB, orgs []string, groups map[string][]string) *cellEnv {
+	t.Helper()
+	ctx := context.Background()
+	db := openTestStore(t)
 	srv := apihttp.NewServer(db, nil)
 	hs := httptest.NewServer(srv)
 	e := &cellEnv{t: t, url: hs.URL, srv: srv, db: db, tokens: map[string]string{}, docs: map[string]*intelcell.Document{},
