@@ -273,8 +273,10 @@ func (db *DB) CountReports(ctx context.Context, v intelcell.Viewer, query string
 		if q == "" {
 			return 0, intelcell.Errorf(intelcell.EINVALID, "q needs at least one word")
 		}
-		err = db.r.QueryRowContext(ctx, `SELECT count(*) FROM reports_fts JOIN reports r ON r.seq = reports_fts.rowid
-			WHERE reports_fts MATCH ? AND `+vis, append([]any{q}, args...)...).Scan(&n)
+		// The matching rowids come from the full-text index as one set (no
+		// per-row FTS cursor or rank), then visibility is checked per report.
+		err = db.r.QueryRowContext(ctx, `SELECT count(*) FROM reports r
+			WHERE r.seq IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?) AND `+vis, append([]any{q}, args...)...).Scan(&n)
 	}
 	return n, err
 }

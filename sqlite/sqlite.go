@@ -346,6 +346,8 @@ CREATE INDEX places_name ON places(name);
 	feedMigration,
 	// 4: report signatures, merged-event names and analysts' decisions (fusion.go).
 	fusionMigration,
+	// 5: composite event indexes for selective filter combinations (indexes.go).
+	indexesMigration,
 }
 
 func (db *DB) migrate(ctx context.Context) error {
