@@ -70,6 +70,21 @@ func (e *AuditEntry) ChainHash(prev string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// Redact hides from a viewer who is not a cell admin what the viewer may not
+// learn from an entry it may read: the sequence number and hashes (which count
+// and fingerprint other entries) always; of another org's entry also the
+// token, role and detail, and the org unless the report is attributed. Every
+// store applies it to every entry it returns to such a viewer.
+func (e *AuditEntry) Redact(v Viewer, attributed bool) {
+	e.Seq, e.Prev, e.Hash = 0, "", ""
+	if e.Org != v.Org {
+		e.TokenID, e.Role, e.Detail = "", "", ""
+		if !attributed {
+			e.OrgName = ""
+		}
+	}
+}
+
 // AuditFilter selects audit entries, newest first. Empty fields do not filter.
 type AuditFilter struct {
 	Report string // entries about this report

@@ -186,7 +186,7 @@ func (db *DB) FindAudit(ctx context.Context, v intelcell.Viewer, f intelcell.Aud
 			return nil, "", err
 		}
 		if !admin {
-			redactAudit(v, e, attributed)
+			e.Redact(v, attributed)
 		}
 		out = append(out, e)
 	}
@@ -209,20 +209,6 @@ func (db *DB) FindAudit(ctx context.Context, v intelcell.Viewer, f intelcell.Aud
 		next = base64.RawURLEncoding.EncodeToString([]byte("t:" + strconv.FormatInt(last, 10) + ":" + strconv.Itoa(same)))
 	}
 	return out, next, nil
-}
-
-// redactAudit hides from a viewer who is not a cell admin what it may not
-// learn from an entry it may read: the sequence number and hashes (which
-// count and fingerprint other entries) always; of another org's entry also
-// the token, role and detail, and the org unless the report is attributed.
-func redactAudit(v intelcell.Viewer, e *intelcell.AuditEntry, attributed bool) {
-	e.Seq, e.Prev, e.Hash = 0, "", ""
-	if e.Org != v.Org {
-		e.TokenID, e.Role, e.Detail = "", "", ""
-		if !attributed {
-			e.OrgName = ""
-		}
-	}
 }
 
 // SetOrgDefaultRelease sets the release of reports the org submits without one.
