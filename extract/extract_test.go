@@ -1,6 +1,9 @@
 package extract
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -131,4 +134,40 @@ func FuzzExtract(f *testing.F) {
 		}
 		checkSpans(t, s, d)
 	})
+}
+
+// TestDeterministicAndConcurrent extracts the same report from many
+// goroutines at once and expects byte-identical Documents: no global state,
+// no map-order dependence.
+func TestDeterministicAndConcurrent(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "examples", "report.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := extractor(t)
+	want, _ := json.Marshal(run(t, string(raw), "2016-10-11"))
+	var wg sync.WaitGroup
+	errs := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 5; i++ {
+				d, err := x.Extract(Input{Text: string(raw), Date: "2016-10-11"})
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				if got, _ := json.Marshal(d); string(got) != string(want) {
+					errs <- "documents differ between runs"
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Fatal(e)
+	}
 }
