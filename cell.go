@@ -2,7 +2,9 @@ package intelcell
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"strings"
 	"time"
@@ -75,6 +77,16 @@ type Token struct {
 	Created  time.Time  `json:"created"`
 	LastUsed *time.Time `json:"last_used"`
 	Revoked  *time.Time `json:"revoked"`
+}
+
+// NewSecret returns a new random token secret: "icl_" and 32 random bytes,
+// URL-safe base64. Stores keep only HashSecret of it.
+func NewSecret() (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return "icl_" + base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
 
 // HashSecret returns the stored form of a token secret: hex SHA-256. A

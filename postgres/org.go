@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"strings"
 	"time"
@@ -168,13 +166,12 @@ func (db *DB) CreateToken(ctx context.Context, org string, role intelcell.Role) 
 	if !role.Valid() {
 		return nil, "", intelcell.Errorf(intelcell.EINVALID, "unknown role %q (cell-admin, admin, analyst or reader)", role)
 	}
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
+	secret, err := intelcell.NewSecret()
+	if err != nil {
 		return nil, "", err
 	}
-	secret := "icl_" + base64.RawURLEncoding.EncodeToString(b[:])
 	t := &intelcell.Token{ID: newID(), Org: org, Role: role, Created: fromMillis(db.now())}
-	err := db.withTx(ctx, func(tx pgx.Tx) error {
+	err = db.withTx(ctx, func(tx pgx.Tx) error {
 		id, err := orgID(ctx, tx, org)
 		if err != nil {
 			return err
