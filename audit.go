@@ -3,9 +3,12 @@ package intelcell
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -83,6 +86,46 @@ func (e *AuditEntry) Redact(v Viewer, attributed bool) {
 			e.OrgName = ""
 		}
 	}
+}
+
+// DecodeAuditCursor reads a page cursor of the audit log: the time (Unix
+// milliseconds) of the last entry of the previous page and how many entries
+// of that very time it held. The cursor says nothing of entries the viewer
+// may not read, and later appends do not shift the pages.
+func DecodeAuditCursor(cursor string) (before int64, skip int, err error) {
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	ts, k, ok := strings.Cut(strings.TrimPrefix(string(b), "t:"), ":")
+	if err == nil && ok && strings.HasPrefix(string(b), "t:") {
+		before, err = strconv.ParseInt(ts, 10, 64)
+		if err == nil {
+			skip, err = strconv.Atoi(k)
+		}
+	}
+	if err != nil || !ok || skip < 0 || before <= 0 {
+		return 0, 0, Errorf(EINVALID, "bad cursor")
+	}
+	return before, skip, nil
+}
+
+// NextAuditPage cuts a page of entries fetched one beyond limit (newest
+// first, after a cursor decoded as before and skip) and returns the page and
+// the cursor of the next one, "" at the end.
+func NextAuditPage(out []*AuditEntry, limit int, before int64, skip int) ([]*AuditEntry, string) {
+	if len(out) <= limit {
+		return out, ""
+	}
+	out = out[:limit]
+	last := out[limit-1].Time.UnixMilli()
+	same := 0
+	if last == before {
+		same = skip // entries of that time skipped before this page
+	}
+	for _, e := range out {
+		if e.Time.UnixMilli() == last {
+			same++
+		}
+	}
+	return out, base64.RawURLEncoding.EncodeToString([]byte("t:" + strconv.FormatInt(last, 10) + ":" + strconv.Itoa(same)))
 }
 
 // AuditFilter selects audit entries, newest first. Empty fields do not filter.

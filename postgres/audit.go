@@ -2,9 +2,7 @@ package postgres
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/intelcell/intelcell"
@@ -143,16 +141,9 @@ func (db *DB) FindAudit(ctx context.Context, v intelcell.Viewer, f intelcell.Aud
 	var before int64
 	skip := 0
 	if f.Cursor != "" {
-		b, err := base64.RawURLEncoding.DecodeString(f.Cursor)
-		ts, k, ok := strings.Cut(strings.TrimPrefix(string(b), "t:"), ":")
-		if err == nil && ok && strings.HasPrefix(string(b), "t:") {
-			before, err = strconv.ParseInt(ts, 10, 64)
-			if err == nil {
-				skip, err = strconv.Atoi(k)
-			}
-		}
-		if err != nil || !ok || skip < 0 || before <= 0 {
-			return nil, "", intelcell.Errorf(intelcell.EINVALID, "bad cursor")
+		var err error
+		if before, skip, err = intelcell.DecodeAuditCursor(f.Cursor); err != nil {
+			return nil, "", err
 		}
 		conds = append(conds, "a.time <= "+a.add(before))
 	}
@@ -197,21 +188,7 @@ func (db *DB) FindAudit(ctx context.Context, v intelcell.Viewer, f intelcell.Aud
 	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		last := out[limit-1].Time.UnixMilli()
-		same := 0
-		if last == before {
-			same = skip // entries of that time skipped before this page
-		}
-		for _, e := range out {
-			if e.Time.UnixMilli() == last {
-				same++
-			}
-		}
-		next = base64.RawURLEncoding.EncodeToString([]byte("t:" + strconv.FormatInt(last, 10) + ":" + strconv.Itoa(same)))
-	}
+	out, next := intelcell.NextAuditPage(out, limit, before, skip)
 	return out, next, nil
 }
 
