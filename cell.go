@@ -368,10 +368,24 @@ type BBox struct{ MinLon, MinLat, MaxLon, MaxLat float64 }
 
 // ReportFilter selects reports by full-text search.
 type ReportFilter struct {
-	Query  string // words, all required
+	Query string // words, all required
+	// Sort is SortRelevance (the default) or SortNewest.
+	Sort   string
 	Limit  int
 	Cursor string
 }
+
+// Search orders. Relevance ranks (BM25) the SearchWindow newest visible
+// matches, so that a word found in most reports costs no more than a rare
+// one; newest lists every visible match, newest first.
+const (
+	SortRelevance = "relevance"
+	SortNewest    = "newest"
+)
+
+// SearchWindow is how many of the newest visible matches a relevance
+// search ranks.
+const SearchWindow = 2000
 
 // ActorProfile is what the visible reports say about one actor.
 type ActorProfile struct {

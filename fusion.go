@@ -109,3 +109,19 @@ type FusionService interface {
 	// actor id, newest report first.
 	ActorQuotes(ctx context.Context, v Viewer, actorID string, limit int) ([]*ActorQuote, error)
 }
+
+// FusionVersioner is implemented by stores whose fusion answers a server may
+// cache. A merge over a window depends only on the viewer's access class
+// (anonymous, or org and sharing groups), the window and the stored data;
+// FusionVersion says when the data changed, and FusionMatches applies a
+// request's filters to a cached window without reloading it.
+type FusionVersioner interface {
+	// FusionVersion returns a number that changes whenever anything a merge
+	// depends on changes: a Document saved or replaced, a report's release
+	// or sharing groups changed, a report removed, a decision recorded.
+	FusionVersion(ctx context.Context) (int64, error)
+	// FusionMatches returns the ids of the visible events in f's date
+	// window (From..To, both required) that pass f's other filters (Limit
+	// and Cursor ignored): the events FusionEvents would mark Match.
+	FusionMatches(ctx context.Context, v Viewer, f EventFilter) (map[string]bool, error)
+}

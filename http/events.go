@@ -211,7 +211,10 @@ func (s *Server) handleActor(w nethttp.ResponseWriter, r *nethttp.Request, v int
 
 // decodeSearch reads q, limit and cursor of a search.
 func decodeSearch(q url.Values) (intelcell.ReportFilter, error) {
-	f := intelcell.ReportFilter{Query: q.Get("q"), Cursor: q.Get("cursor")}
+	f := intelcell.ReportFilter{Query: q.Get("q"), Sort: q.Get("sort"), Cursor: q.Get("cursor")}
+	if f.Sort != "" && f.Sort != intelcell.SortRelevance && f.Sort != intelcell.SortNewest {
+		return f, intelcell.Errorf(intelcell.EINVALID, "sort must be relevance or newest")
+	}
 	if strings.TrimSpace(f.Query) == "" {
 		return f, intelcell.Errorf(intelcell.EINVALID, "q is required")
 	}

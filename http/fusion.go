@@ -107,7 +107,7 @@ type fusion struct {
 	set      *intelcell.FusionSet
 	merged   []fuse.Merged
 	copies   map[string]string
-	match    map[string]bool // event id → passes the filter
+	match    map[string]bool // event id → passes the filter; nil: every event does
 }
 
 func addDays(date string, n int) string {
@@ -186,10 +186,27 @@ func Decisions(ds []*intelcell.Decision) []fuse.Decision {
 }
 
 // merge loads the viewer's visible events of f's window (plus the margin)
-// and merges them with the decisions that apply.
+// and merges them with the decisions that apply: from the fusion cache
+// when the store versions its data (fusioncache.go), the filters then
+// applied to the cached window by the store.
 func (s *Server) merge(ctx context.Context, fs intelcell.FusionService, v intelcell.Viewer, f intelcell.EventFilter) (*fusion, error) {
 	lf := f
 	lf.From, lf.To = addDays(f.From, -fusionMargin), addDays(f.To, fusionMargin)
+	base, cached, err := s.cachedWindow(ctx, fs, v, lf)
+	if err != nil {
+		return nil, err
+	}
+	if cached {
+		fu := &fusion{from: f.From, to: f.To, set: base.set, merged: base.merged, copies: base.copies}
+		mf := lf
+		mf.Cursor, mf.Limit = "", 0
+		if mf != (intelcell.EventFilter{From: lf.From, To: lf.To}) {
+			if fu.match, err = fs.(intelcell.FusionVersioner).FusionMatches(ctx, v, mf); err != nil {
+				return nil, err
+			}
+		}
+		return fu, nil
+	}
 	set, err := fs.FusionEvents(ctx, v, lf)
 	if err != nil {
 		return nil, err
@@ -215,6 +232,9 @@ func (s *Server) merge(ctx context.Context, fs intelcell.FusionService, v intelc
 func (fu *fusion) keep(m *fuse.Merged) bool {
 	if m.DateFrom > fu.to || m.DateTo < fu.from {
 		return false
+	}
+	if fu.match == nil {
+		return true // no filter but the dates
 	}
 	for _, it := range m.Items {
 		if fu.match[it.Key] {

@@ -142,33 +142,9 @@ func randomCell(t testing.TB, rng *rand.Rand) (*cellEnv, []*fuseReport, map[stri
 	// decisions by random analysts about pairs of events they may see
 	var ds []fuse.Decision
 	for range rng.IntN(4) {
-		org := orgs[rng.IntN(len(orgs))]
-		v := cellViewer(org, groups)
-		var seen []string
-		for _, r := range reports {
-			if intelcell.Visible(v, r.owner, r.rel) {
-				for i := range r.events {
-					seen = append(seen, r.id+"-"+strconv.Itoa(i))
-				}
-			}
+		if d, ok := randomDecision(e, rng, reports, groups); ok {
+			ds = append(ds, d)
 		}
-		if len(seen) < 2 {
-			continue
-		}
-		a, b := seen[rng.IntN(len(seen))], seen[rng.IntN(len(seen))]
-		if a == b {
-			continue
-		}
-		kind := []string{"split", "join"}[rng.IntN(2)]
-		code, body := e.do("POST", "/api/v1/merged-events/decisions", org+"/analyst", fmt.Sprintf(`{"kind":%q,"a":%q,"b":%q}`, kind, a, b))
-		if code != 201 {
-			t.Fatalf("decision: %d %s", code, body)
-		}
-		var d intelcell.Decision
-		if err := json.Unmarshal(body, &d); err != nil {
-			t.Fatal(err)
-		}
-		ds = append(ds, fuse.Decision{Kind: d.Kind, A: d.A, B: d.B, At: d.At})
 	}
 	return e, reports, groups, ds
 }
@@ -246,84 +222,24 @@ func TestFusionPerViewerProperty(t *testing.T) {
 	for cell := range cells {
 		rng := rand.New(rand.NewPCG(uint64(cell)+1, 66))
 		e, reports, groups, ds := randomCell(t, rng)
-		viewers := []string{""}
-		for o := range len(e.tokens) / 4 {
-			viewers = append(viewers, fmt.Sprintf("org%d", o))
-		}
-		allIDs := map[string]string{} // merged id → naming event key, over every viewer
-		for _, org := range viewers {
-			v := cellViewer(org, groups)
-			want, visible := expectMerged(v, reports, ds)
-			who := ""
-			if org != "" {
-				who = org + "/reader"
-			}
-			var got mergedAnswer
-			e.getJSON(who, "/api/v1/merged-events?from=2019-12-01&to=2020-02-29&limit=1000", &got)
-			cases++
-			byID := map[string]apihttp.MergedEvent{}
-			for _, m := range got.Merged {
-				byID[m.ID] = m
-				for _, rid := range m.ReportIDs {
-					if !visible[rid] {
-						diff("cell %d viewer %q: merged %s names invisible report %s", cell, org, m.ID, rid)
-					}
+		// Each cell is checked, changed through the API (a release changed
+		// by its org's admin, a new decision), and checked again: answers
+		// the server keeps between requests (the fusion cache) must follow
+		// every change.
+		for phase := range 2 {
+			if phase == 1 {
+				r := reports[rng.IntN(len(reports))]
+				rel := propRelease(rng, cellViewer(r.org, groups).Groups)
+				rb, _ := json.Marshal(map[string]any{"audience": rel.Audience, "groups": rel.Groups, "tlp": rel.TLP, "attribution": rel.Attribution})
+				if code, body := e.do("PUT", "/api/v1/reports/"+r.id+"/release", r.org+"/admin", string(rb)); code != 200 && code != 204 {
+					t.Fatalf("release change: %d %s", code, body)
 				}
-				for _, eid := range m.EventIDs {
-					rid, _, _ := strings.Cut(eid, "-")
-					if !visible[rid] {
-						diff("cell %d viewer %q: merged %s names invisible event %s", cell, org, m.ID, eid)
-					}
+				r.rel = rel
+				if d, ok := randomDecision(e, rng, reports, groups); ok {
+					ds = append(ds, d)
 				}
 			}
-			if len(got.Merged) != len(want) {
-				diff("cell %d viewer %q: %d merged events, want %d", cell, org, len(got.Merged), len(want))
-			}
-			for i := range want {
-				w := apihttp.Present(&want[i])
-				allIDs[w.ID] = want[i].Items[0].Key
-				mergedSeen++
-				if len(w.ReportIDs) > 1 {
-					multi++
-				}
-				g, ok := byID[w.ID]
-				if !ok {
-					diff("cell %d viewer %q: merged %s (reports %v) missing", cell, org, w.ID, w.ReportIDs)
-					continue
-				}
-				if !slices.Equal(g.ReportIDs, w.ReportIDs) || !slices.Equal(g.EventIDs, w.EventIDs) || g.Corroboration != w.Corroboration ||
-					!slices.Equal(g.Sources, w.Sources) || g.UnnamedSources != w.UnnamedSources || g.Confidence != w.Confidence ||
-					g.DateFrom != w.DateFrom || g.DateTo != w.DateTo || g.Cameo != w.Cameo || rangeStr(g.Killed) != rangeStr(w.Killed) {
-					diff("cell %d viewer %q: merged %s\n got  reports %v events %v corroboration %d sources %v+%d conf %v killed %s\n want reports %v events %v corroboration %d sources %v+%d conf %v killed %s",
-						cell, org, w.ID, g.ReportIDs, g.EventIDs, g.Corroboration, g.Sources, g.UnnamedSources, g.Confidence, rangeStr(g.Killed),
-						w.ReportIDs, w.EventIDs, w.Corroboration, w.Sources, w.UnnamedSources, w.Confidence, rangeStr(w.Killed))
-				}
-			}
-		}
-		// single merged events: 404 exactly when the naming event is invisible
-		for _, org := range viewers {
-			v := cellViewer(org, groups)
-			who := ""
-			if org != "" {
-				who = org + "/reader"
-			}
-			for mid, key := range allIDs {
-				rid, _, _ := strings.Cut(key, "-")
-				seen := false
-				for _, r := range reports {
-					if r.id == rid {
-						seen = intelcell.Visible(v, r.owner, r.rel)
-					}
-				}
-				code, body := e.get(who, "/api/v1/merged-events/"+mid)
-				cases++
-				if want := map[bool]int{true: 200, false: 404}[seen]; code != want {
-					diff("cell %d viewer %q: GET merged %s: %d, want %d", cell, org, mid, code, want)
-				}
-				if code == 404 && !strings.Contains(string(body), `"not_found"`) {
-					diff("cell %d: 404 body %s", cell, body)
-				}
-			}
+			checkCell(t, e, cell, reports, groups, ds, &cases, &mergedSeen, &multi, diff)
 		}
 	}
 	msg := fmt.Sprintf("fusion per-viewer property: %d cells, %d cases, %d merged events checked (%d from several reports), %d differences, %v",
@@ -333,6 +249,133 @@ func TestFusionPerViewerProperty(t *testing.T) {
 	if multi == 0 {
 		t.Error("no merged event had several reports: the generator does not exercise merging")
 	}
+}
+
+// checkCell compares every viewer's merged events (list and by id) with
+// expectMerged over the test's own record of the cell.
+func checkCell(t *testing.T, e *cellEnv, cell int, reports []*fuseReport, groups map[string][]string, ds []fuse.Decision,
+	cases, mergedSeen, multi *int, diff func(string, ...any)) {
+	t.Helper()
+	viewers := []string{""}
+	for o := range len(e.tokens) / 4 {
+		viewers = append(viewers, fmt.Sprintf("org%d", o))
+	}
+	allIDs := map[string]string{} // merged id → naming event key, over every viewer
+	for _, org := range viewers {
+		v := cellViewer(org, groups)
+		want, visible := expectMerged(v, reports, ds)
+		who := ""
+		if org != "" {
+			who = org + "/reader"
+		}
+		var got mergedAnswer
+		e.getJSON(who, "/api/v1/merged-events?from=2019-12-01&to=2020-02-29&limit=1000", &got)
+		*cases++
+		byID := map[string]apihttp.MergedEvent{}
+		for _, m := range got.Merged {
+			byID[m.ID] = m
+			for _, rid := range m.ReportIDs {
+				if !visible[rid] {
+					diff("cell %d viewer %q: merged %s names invisible report %s", cell, org, m.ID, rid)
+				}
+			}
+			for _, eid := range m.EventIDs {
+				rid, _, _ := strings.Cut(eid, "-")
+				if !visible[rid] {
+					diff("cell %d viewer %q: merged %s names invisible event %s", cell, org, m.ID, eid)
+				}
+			}
+		}
+		if len(got.Merged) != len(want) {
+			diff("cell %d viewer %q: %d merged events, want %d", cell, org, len(got.Merged), len(want))
+		}
+		for i := range want {
+			w := apihttp.Present(&want[i])
+			allIDs[w.ID] = want[i].Items[0].Key
+			*mergedSeen++
+			if len(w.ReportIDs) > 1 {
+				*multi++
+			}
+			g, ok := byID[w.ID]
+			if !ok {
+				diff("cell %d viewer %q: merged %s (reports %v) missing", cell, org, w.ID, w.ReportIDs)
+				continue
+			}
+			if !slices.Equal(g.ReportIDs, w.ReportIDs) || !slices.Equal(g.EventIDs, w.EventIDs) || g.Corroboration != w.Corroboration ||
+				!slices.Equal(g.Sources, w.Sources) || g.UnnamedSources != w.UnnamedSources || g.Confidence != w.Confidence ||
+				g.DateFrom != w.DateFrom || g.DateTo != w.DateTo || g.Cameo != w.Cameo || rangeStr(g.Killed) != rangeStr(w.Killed) {
+				diff("cell %d viewer %q: merged %s\n got  reports %v events %v corroboration %d sources %v+%d conf %v killed %s\n want reports %v events %v corroboration %d sources %v+%d conf %v killed %s",
+					cell, org, w.ID, g.ReportIDs, g.EventIDs, g.Corroboration, g.Sources, g.UnnamedSources, g.Confidence, rangeStr(g.Killed),
+					w.ReportIDs, w.EventIDs, w.Corroboration, w.Sources, w.UnnamedSources, w.Confidence, rangeStr(w.Killed))
+			}
+		}
+	}
+	// single merged events: 404 exactly when the naming event is invisible
+	for _, org := range viewers {
+		v := cellViewer(org, groups)
+		who := ""
+		if org != "" {
+			who = org + "/reader"
+		}
+		for mid, key := range allIDs {
+			rid, _, _ := strings.Cut(key, "-")
+			seen := false
+			for _, r := range reports {
+				if r.id == rid {
+					seen = intelcell.Visible(v, r.owner, r.rel)
+				}
+			}
+			code, body := e.get(who, "/api/v1/merged-events/"+mid)
+			*cases++
+			if want := map[bool]int{true: 200, false: 404}[seen]; code != want {
+				diff("cell %d viewer %q: GET merged %s: %d, want %d", cell, org, mid, code, want)
+			}
+			if code == 404 && !strings.Contains(string(body), `"not_found"`) {
+				diff("cell %d: 404 body %s", cell, body)
+			}
+		}
+	}
+}
+
+// randomDecision records a split or join decision by a random org's
+// analyst about two events it may see.
+func randomDecision(e *cellEnv, rng *rand.Rand, reports []*fuseReport, groups map[string][]string) (fuse.Decision, bool) {
+	orgs := slices.Sorted(func(yield func(string) bool) {
+		seen := map[string]bool{}
+		for _, r := range reports {
+			if !seen[r.org] && !yield(r.org) {
+				return
+			}
+			seen[r.org] = true
+		}
+	})
+	org := orgs[rng.IntN(len(orgs))]
+	v := cellViewer(org, groups)
+	var seen []string
+	for _, r := range reports {
+		if intelcell.Visible(v, r.owner, r.rel) {
+			for i := range r.events {
+				seen = append(seen, r.id+"-"+strconv.Itoa(i))
+			}
+		}
+	}
+	if len(seen) < 2 {
+		return fuse.Decision{}, false
+	}
+	a, b := seen[rng.IntN(len(seen))], seen[rng.IntN(len(seen))]
+	if a == b {
+		return fuse.Decision{}, false
+	}
+	kind := []string{"split", "join"}[rng.IntN(2)]
+	code, body := e.do("POST", "/api/v1/merged-events/decisions", org+"/analyst", fmt.Sprintf(`{"kind":%q,"a":%q,"b":%q}`, kind, a, b))
+	if code != 201 {
+		e.t.Fatalf("decision: %d %s", code, body)
+	}
+	var d intelcell.Decision
+	if err := json.Unmarshal(body, &d); err != nil {
+		e.t.Fatal(err)
+	}
+	return fuse.Decision{Kind: d.Kind, A: d.A, B: d.B, At: d.At}, true
 }
 
 func rangeStr(r *fuse.Range) string {

@@ -41,6 +41,7 @@ var queryParams = map[string][]Param{
 	"GET /api/v1/events/facets": eventParams,
 	"GET /api/v1/search": {
 		{Name: "q", Doc: "words, all required"},
+		{Name: "sort", Doc: "relevance (default: BM25 over the newest 2,000 visible matches) or newest (every visible match, newest first)"},
 		{Name: "limit", Type: "integer", Doc: "page size, 1 to 100"},
 		{Name: "cursor", Doc: "the next value of the previous page"},
 	},

@@ -92,7 +92,8 @@ type Server struct {
 	mux      *nethttp.ServeMux
 	registry *prometheus.Registry
 	m        metrics
-	audit    auditLog // audit.go
+	audit    auditLog     // audit.go
+	fcache   *fusionCache // fusioncache.go
 }
 
 type metrics struct {
@@ -111,7 +112,8 @@ func NewServer(store intelcell.Store, logger *slog.Logger) *Server {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{Store: store, Logger: logger, MaxBody: DefaultMaxBody, Now: time.Now, mux: nethttp.NewServeMux(), registry: prometheus.NewRegistry()}
+	s := &Server{Store: store, Logger: logger, MaxBody: DefaultMaxBody, Now: time.Now, mux: nethttp.NewServeMux(), registry: prometheus.NewRegistry(),
+		fcache: newFusionCache(fusionCacheEvents)}
 	s.m = metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "intelcell_http_requests_total", Help: "HTTP requests by route and status code."}, []string{"route", "code"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "intelcell_http_request_duration_seconds", Help: "HTTP request latency by route.",

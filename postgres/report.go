@@ -259,14 +259,30 @@ func (db *DB) SearchReports(ctx context.Context, v intelcell.Viewer, f intelcell
 	var a args
 	tsq := a.add(words) + `::tsquery`
 	vis := visWhere(v, &a)
+	// The visible matches newest first; relevance ranks the newest
+	// intelcell.SearchWindow of them (as the embedded store does).
+	matches := `SELECT f.report_seq, ts_rank(f.tsv, ` + tsq + `) AS rank FROM report_fts f JOIN reports r ON r.seq = f.report_seq
+		WHERE f.tsv @@ ` + tsq + ` AND ` + vis + ` ORDER BY f.report_seq DESC`
+	var page string
+	switch f.Sort {
+	case "", intelcell.SortRelevance:
+		if offset >= intelcell.SearchWindow {
+			return nil, "", nil
+		}
+		page = `SELECT report_seq, row_number() OVER (ORDER BY rank DESC, report_seq DESC) AS ord FROM (` + matches + ` LIMIT ` +
+			strconv.Itoa(intelcell.SearchWindow) + `) w ORDER BY rank DESC, report_seq DESC LIMIT ` + a.add(limit+1) + ` OFFSET ` + a.add(offset)
+	case intelcell.SortNewest:
+		page = `SELECT report_seq, row_number() OVER (ORDER BY report_seq DESC) AS ord FROM (` + matches + `) w
+			ORDER BY report_seq DESC LIMIT ` + a.add(limit+1) + ` OFFSET ` + a.add(offset)
+	default:
+		return nil, "", intelcell.Errorf(intelcell.EINVALID, "sort must be relevance or newest")
+	}
 	// The page is chosen first; snippets are made for its rows only.
 	q := `SELECT ` + reportCols + `, ts_headline('simple', r.text, q.q, 'StartSel="",StopSel="",MaxWords=16,MinWords=8,MaxFragments=1,FragmentDelimiter=" … "'),
 		(SELECT array_agg(grp ORDER BY grp) FROM report_groups WHERE report_seq = r.seq)
-		FROM (SELECT f.report_seq, ts_rank(f.tsv, ` + tsq + `) AS rank FROM report_fts f JOIN reports r ON r.seq = f.report_seq
-			WHERE f.tsv @@ ` + tsq + ` AND ` + vis + `
-			ORDER BY rank DESC, r.seq LIMIT ` + a.add(limit+1) + ` OFFSET ` + a.add(offset) + `) m
+		FROM (` + page + `) m
 		JOIN reports r ON r.seq = m.report_seq JOIN orgs o ON o.id = r.org_id, (SELECT ` + tsq + `) AS q(q)
-		ORDER BY m.rank DESC, r.seq`
+		ORDER BY m.ord`
 	rows, err := db.pool.Query(ctx, q, a...)
 	if err != nil {
 		return nil, "", err

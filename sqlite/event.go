@@ -1,14 +1,32 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/intelcell/intelcell"
 )
+
+// eventBodiesMigration moves each event's JSON out of the events table into
+// event_bodies. Event queries test their filters on many rows and return
+// few: with the bodies inline, every row tested dragged its body's pages
+// into the cache; the narrow table is several times faster to filter, and
+// bodies are read only for the page returned.
+const eventBodiesMigration = `
+CREATE TABLE event_bodies (
+	report_seq INTEGER NOT NULL REFERENCES reports(seq) ON DELETE CASCADE,
+	n          INTEGER NOT NULL,
+	body       TEXT NOT NULL,
+	PRIMARY KEY (report_seq, n)
+) WITHOUT ROWID;
+INSERT INTO event_bodies (report_seq, n, body) SELECT report_seq, n, body FROM events;
+ALTER TABLE events DROP COLUMN body;
+`
 
 func isDigits(s string) bool {
 	for _, c := range s {
@@ -27,42 +45,54 @@ func checkDate(name, s string) error {
 }
 
 // eventWhere builds the WHERE clause of an event query over events e joined
-// to reports r: the visibility rule first, then the filters.
-func eventWhere(v intelcell.Viewer, f intelcell.EventFilter, withCursor bool) (string, []any, error) {
+// to reports r: the visibility rule first, then the filters. driver names
+// the one filter whose index the query should be driven by ("" lets SQLite
+// choose): the other filters' columns are then written with a unary plus,
+// which keeps SQLite from using their indexes (see planEvents).
+func eventWhere(v intelcell.Viewer, f intelcell.EventFilter, withCursor bool, driver string) (string, []any, error) {
 	vis, args := visWhere(v)
 	conds := []string{vis}
 	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
+	// col returns the column reference for a filter: indexable only when
+	// the filter drives the query or none does.
+	col := func(filter, c string) string {
+		if driver == "" || driver == filter {
+			return c
+		}
+		return "+" + c
+	}
 	if f.Actor != "" {
-		add("(e.src_id = ? OR e.tgt_id = ? OR e.src_code = ? OR e.tgt_code = ?)", f.Actor, f.Actor, f.Actor, f.Actor)
+		add("("+col("actor", "e.src_id")+" = ? OR "+col("actor", "e.tgt_id")+" = ? OR "+col("actor", "e.src_code")+" = ? OR "+col("actor", "e.tgt_code")+" = ?)",
+			f.Actor, f.Actor, f.Actor, f.Actor)
 	}
 	if f.Country != "" {
 		c := strings.ToUpper(f.Country)
-		add("(e.src_country = ? OR e.tgt_country = ?)", c, c)
+		add("("+col("country", "e.src_country")+" = ? OR "+col("country", "e.tgt_country")+" = ?)", c, c)
 	}
 	if f.Cameo != "" {
 		if !isDigits(f.Cameo) || len(f.Cameo) > 4 || len(f.Cameo) < 2 {
 			return "", nil, intelcell.Errorf(intelcell.EINVALID, "cameo %q is not a CAMEO code (2 to 4 digits)", f.Cameo)
 		}
 		if len(f.Cameo) == 2 {
-			add("e.root = ?", f.Cameo)
+			add(col("cameo", "e.root")+" = ?", f.Cameo)
 		} else {
-			add("e.cameo >= ? AND e.cameo < ?", f.Cameo, f.Cameo+":")
+			add(col("cameo", "e.cameo")+" >= ? AND "+col("cameo", "e.cameo")+" < ?", f.Cameo, f.Cameo+":")
 		}
 	}
 	if f.Plover != "" {
-		add("e.plover = ?", strings.ToUpper(f.Plover))
+		add(col("plover", "e.plover")+" = ?", strings.ToUpper(f.Plover))
 	}
 	if f.From != "" {
 		if err := checkDate("from", f.From); err != nil {
 			return "", nil, err
 		}
-		add("e.date >= ?", f.From)
+		add(col("date", "e.date")+" >= ?", f.From)
 	}
 	if f.To != "" {
 		if err := checkDate("to", f.To); err != nil {
 			return "", nil, err
 		}
-		add("e.date <= ?", f.To)
+		add(col("date", "e.date")+" <= ?", f.To)
 	}
 	if b := f.BBox; b != nil {
 		if b.MinLat > b.MaxLat || b.MinLon > b.MaxLon || b.MinLat < -90 || b.MaxLat > 90 || b.MinLon < -180 || b.MaxLon > 180 {
@@ -75,7 +105,7 @@ func eventWhere(v intelcell.Viewer, f intelcell.EventFilter, withCursor bool) (s
 		if q == "" {
 			return "", nil, intelcell.Errorf(intelcell.EINVALID, "q needs at least one word")
 		}
-		add("r.seq IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?)", q)
+		add(col("words", "r.seq")+" IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?)", q)
 	}
 	if f.Report != "" {
 		add("r.id = ?", f.Report)
@@ -85,9 +115,109 @@ func eventWhere(v intelcell.Viewer, f intelcell.EventFilter, withCursor bool) (s
 		if !ok {
 			return "", nil, intelcell.Errorf(intelcell.EINVALID, "bad cursor")
 		}
-		add("(e.date < ? OR (e.date = ? AND e.id < ?))", date, date, id)
+		add("("+col("date", "e.date")+" < ? OR ("+col("date", "e.date")+" = ? AND e.id < ?))", date, date, id)
 	}
 	return strings.Join(conds, " AND "), args, nil
+}
+
+// defaultPlanCap is how many index entries planEvents counts per filter at
+// most.
+const defaultPlanCap = 4000
+
+// planEvents builds the WHERE clause of an event query and picks the
+// filter that drives it. SQLite's planner knows how selective an index is
+// on average, not for the value asked (actor=KNA is rare, plover=AGREE is a
+// quarter of all events), and an OR over four actor columns looks costly
+// to it; left alone it often walks a common filter's index newest first
+// and tests every row, which is slowest exactly when few rows match. So
+// each filter's matches are counted from its own index (index-only, at most
+// planCap entries each) and the query is driven by the rarest; when every
+// filter matches at least planCap events, walking a date-ordered index
+// finds a page quickly and SQLite chooses as before.
+//
+// common reports that every filter matched planCap events or more: the
+// caller may then first try walkWindow's newest events alone (FindEvents).
+func (db *DB) planEvents(ctx context.Context, v intelcell.Viewer, f intelcell.EventFilter, withCursor bool) (where string, args []any, common bool, err error) {
+	where, args, err = db.planWhere(ctx, v, f, withCursor, &common)
+	return where, args, common, err
+}
+
+func (db *DB) planWhere(ctx context.Context, v intelcell.Viewer, f intelcell.EventFilter, withCursor bool, common *bool) (string, []any, error) {
+	// Validate first: the counts below assume well-formed values.
+	if _, _, err := eventWhere(v, f, withCursor, ""); err != nil {
+		return "", nil, err
+	}
+	if f.Report != "" {
+		return eventWhere(v, f, withCursor, "report")
+	}
+	planCap, _ := db.limits()
+	capped := func(from string) string {
+		return "(SELECT count(*) FROM (SELECT 1 FROM " + from + " LIMIT " + strconv.Itoa(planCap) + "))"
+	}
+	var names, sel []string
+	var args []any
+	probe := func(name, expr string, a ...any) {
+		names, sel, args = append(names, name), append(sel, expr), append(args, a...)
+	}
+	if f.Actor != "" {
+		probe("actor", capped("events WHERE src_id = ?")+"+"+capped("events WHERE tgt_id = ?")+"+"+
+			capped("events WHERE src_code = ?")+"+"+capped("events WHERE tgt_code = ?"), f.Actor, f.Actor, f.Actor, f.Actor)
+	}
+	if f.Country != "" {
+		c := strings.ToUpper(f.Country)
+		probe("country", capped("events WHERE src_country = ?")+"+"+capped("events WHERE tgt_country = ?"), c, c)
+	}
+	if f.Cameo != "" {
+		if len(f.Cameo) == 2 {
+			probe("cameo", capped("events WHERE root = ?"), f.Cameo)
+		} else {
+			probe("cameo", capped("events WHERE cameo >= ? AND cameo < ?"), f.Cameo, f.Cameo+":")
+		}
+	}
+	if f.Plover != "" {
+		probe("plover", capped("events WHERE plover = ?"), strings.ToUpper(f.Plover))
+	}
+	if f.From != "" || f.To != "" {
+		from, to := f.From, f.To
+		if to == "" {
+			to = "9999"
+		}
+		probe("date", capped("events WHERE date >= ? AND date <= ?"), from, to)
+	}
+	if strings.TrimSpace(f.Words) != "" {
+		// Reports, not events: a report has a few events.
+		probe("words", "4*"+capped("reports_fts WHERE reports_fts MATCH ?"), ftsQuery(f.Words))
+	}
+	if len(sel) == 0 || len(sel) == 1 && names[0] == "date" {
+		return eventWhere(v, f, withCursor, "")
+	}
+	counts := make([]int, len(sel))
+	dest := make([]any, len(sel))
+	for i := range counts {
+		dest[i] = &counts[i]
+	}
+	if err := db.r.QueryRowContext(ctx, "SELECT "+strings.Join(sel, ", "), args...).Scan(dest...); err != nil {
+		return "", nil, err
+	}
+	best := -1
+	for i, n := range counts {
+		if n < planCap && (best < 0 || n < counts[best]) {
+			best = i
+		}
+	}
+	if best < 0 {
+		*common = true
+		return eventWhere(v, f, withCursor, "")
+	}
+	return eventWhere(v, f, withCursor, names[best])
+}
+
+// defaultWalkWindow is how many of the newest events (after the cursor)
+// FindEvents first looks through when every filter is common.
+const defaultWalkWindow = 5000
+
+func (db *DB) limits() (planCap, walkWindow int) {
+	return cmp.Or(db.planCap, defaultPlanCap), cmp.Or(db.walkWindow, defaultWalkWindow)
 }
 
 // A cursor names the last event of a page by (date, id), the sort key; it
@@ -107,18 +237,45 @@ func decodeCursor(c string) (string, string, bool) {
 
 // FindEvents returns visible events matching f, newest first.
 func (db *DB) FindEvents(ctx context.Context, v intelcell.Viewer, f intelcell.EventFilter) ([]*intelcell.StoredEvent, string, error) {
-	where, args, err := eventWhere(v, f, true)
+	where, args, common, err := db.planEvents(ctx, v, f, true)
 	if err != nil {
 		return nil, "", err
 	}
 	limit := clampLimit(f.Limit, 100, 1000)
-	// The page's keys are chosen first (visibility and filters applied before
-	// LIMIT, from covering indexes where there are some), then only those
-	// events' bodies are read: sorting whole rows was most of the cost.
-	rows, err := db.r.QueryContext(ctx, `SELECT e.id, e.body, r.id, r.url, r.created FROM (
-		SELECT e.report_seq AS seq, e.n AS n FROM events e JOIN reports r ON r.seq = e.report_seq
-		WHERE `+where+` ORDER BY e.date DESC, e.id DESC LIMIT ?) k
-		JOIN events e ON e.report_seq = k.seq AND e.n = k.n JOIN reports r ON r.seq = k.seq
+	if common {
+		// Every filter matches many events: most pages are found among the
+		// newest few thousand, read in date order from the date index. A
+		// full page from that window is the right answer (any match outside
+		// it is older); otherwise the whole query runs below.
+		win, wargs := `SELECT report_seq, n FROM events INDEXED BY events_date`, []any{}
+		if withCursor := f.Cursor != ""; withCursor {
+			date, id, _ := decodeCursor(f.Cursor)
+			win += ` WHERE date < ? OR (date = ? AND id < ?)`
+			wargs = append(wargs, date, date, id)
+		}
+		_, walkWindow := db.limits()
+		win += ` ORDER BY date DESC, id DESC LIMIT ` + strconv.Itoa(walkWindow)
+		out, next, err := db.eventPage(ctx, `SELECT e.report_seq AS seq, e.n AS n FROM (`+win+`) w
+			JOIN events e ON e.report_seq = w.report_seq AND e.n = w.n JOIN reports r ON r.seq = e.report_seq
+			WHERE `+where, append(wargs, args...), limit)
+		if err != nil || len(out) == limit && next != "" {
+			return out, next, err
+		}
+	}
+	return db.eventPage(ctx, `SELECT e.report_seq AS seq, e.n AS n FROM events e JOIN reports r ON r.seq = e.report_seq
+		WHERE `+where, args, limit)
+}
+
+// eventPage reads the newest limit events among the keys (seq, n) that
+// keys selects: the page's keys are chosen first (visibility and filters
+// applied before LIMIT, from covering indexes where there are some), then
+// only those events' bodies are read. next is the cursor after the page,
+// "" when keys has no more.
+func (db *DB) eventPage(ctx context.Context, keys string, args []any, limit int) ([]*intelcell.StoredEvent, string, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT e.id, b.body, r.id, r.url, r.created FROM (
+		`+keys+` ORDER BY e.date DESC, e.id DESC LIMIT ?) k
+		JOIN events e ON e.report_seq = k.seq AND e.n = k.n JOIN event_bodies b ON b.report_seq = k.seq AND b.n = k.n
+		JOIN reports r ON r.seq = k.seq
 		ORDER BY e.date DESC, e.id DESC`, append(args, limit+1)...)
 	if err != nil {
 		return nil, "", err
@@ -153,7 +310,7 @@ func (db *DB) FindEvents(ctx context.Context, v intelcell.Viewer, f intelcell.Ev
 
 // CountEvents counts visible events matching f.
 func (db *DB) CountEvents(ctx context.Context, v intelcell.Viewer, f intelcell.EventFilter) (int, error) {
-	where, args, err := eventWhere(v, f, false)
+	where, args, _, err := db.planEvents(ctx, v, f, false)
 	if err != nil {
 		return 0, err
 	}
@@ -164,7 +321,7 @@ func (db *DB) CountEvents(ctx context.Context, v intelcell.Viewer, f intelcell.E
 
 // EventFacets counts visible events matching f by CAMEO root.
 func (db *DB) EventFacets(ctx context.Context, v intelcell.Viewer, f intelcell.EventFilter) ([]intelcell.Count, error) {
-	where, args, err := eventWhere(v, f, false)
+	where, args, _, err := db.planEvents(ctx, v, f, false)
 	if err != nil {
 		return nil, err
 	}

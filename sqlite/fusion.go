@@ -139,7 +139,7 @@ func (db *DB) FusionEvents(ctx context.Context, v intelcell.Viewer, f intelcell.
 	mf := f
 	mf.From, mf.To, mf.Cursor, mf.Limit = "", "", "", 0
 	if mf != (intelcell.EventFilter{}) {
-		w, a, err := eventWhere(v, mf, false)
+		w, a, err := eventWhere(v, mf, false, "")
 		if err != nil {
 			return nil, err
 		}
@@ -148,8 +148,9 @@ func (db *DB) FusionEvents(ctx context.Context, v intelcell.Viewer, f intelcell.
 	vis, vargs := visWhere(v)
 	inWindow := vis + ` AND e.date >= ? AND e.date <= ?`
 	wargs := append(append([]any{}, vargs...), f.From, f.To)
-	rows, err := db.r.QueryContext(ctx, `SELECT e.id, e.body, `+match+`, r.id, r.date, r.org_id, o.name, r.attribution
-		FROM events e JOIN reports r ON r.seq = e.report_seq JOIN orgs o ON o.id = r.org_id
+	rows, err := db.r.QueryContext(ctx, `SELECT e.id, b.body, `+match+`, r.id, r.date, r.org_id, o.name, r.attribution
+		FROM events e JOIN event_bodies b ON b.report_seq = e.report_seq AND b.n = e.n
+		JOIN reports r ON r.seq = e.report_seq JOIN orgs o ON o.id = r.org_id
 		WHERE `+inWindow+` ORDER BY e.date, e.id`, append(margs, wargs...)...)
 	if err != nil {
 		return nil, err

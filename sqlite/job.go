@@ -163,7 +163,7 @@ func (db *DB) FinishJobs(ctx context.Context, results []intelcell.JobResult) err
 
 // saveDocument replaces a report's Document and the rows derived from it.
 func (db *DB) saveDocument(ctx context.Context, exec func(string, ...any) error, seq int64, reportID string, d *intelcell.Document, now int64) error {
-	for _, t := range []string{"events", "mentions", "quotes", "places"} {
+	for _, t := range []string{"events", "event_bodies", "mentions", "quotes", "places"} {
 		if err := exec(`DELETE FROM `+t+` WHERE report_seq = ?`, seq); err != nil {
 			return err
 		}
@@ -197,9 +197,12 @@ func (db *DB) saveDocument(ctx context.Context, exec func(string, ...any) error,
 		if date == "" {
 			date = d.Date
 		}
-		if err := exec(`INSERT INTO events (report_seq, n, id, date, cameo, root, plover, src_id, src_code, src_country, tgt_id, tgt_code, tgt_country, negated, lat, lon, body)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			seq, i, reportID+"-"+strconv.Itoa(i), date, e.Cameo, root, e.Plover, sid, scode, sc, tid, tcode, tc, e.Negated, lat, lon, string(eb)); err != nil {
+		if err := exec(`INSERT INTO events (report_seq, n, id, date, cameo, root, plover, src_id, src_code, src_country, tgt_id, tgt_code, tgt_country, negated, lat, lon)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			seq, i, reportID+"-"+strconv.Itoa(i), date, e.Cameo, root, e.Plover, sid, scode, sc, tid, tcode, tc, e.Negated, lat, lon); err != nil {
+			return err
+		}
+		if err := exec(`INSERT INTO event_bodies (report_seq, n, body) VALUES (?, ?, ?)`, seq, i, string(eb)); err != nil {
 			return err
 		}
 	}

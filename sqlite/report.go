@@ -202,8 +202,12 @@ func clampLimit(n, def, max int) int {
 	return min(n, max)
 }
 
-// SearchReports returns visible reports matching every word, best first.
-// The cursor is an offset into the visible matches.
+// SearchReports returns visible reports matching every word: the most
+// relevant of the newest intelcell.SearchWindow visible matches, or every
+// visible match newest first (f.Sort). The cursor is an offset into that
+// order. The full-text index yields matches newest first without ranking
+// them all; visibility is checked as they come; only the page's reports
+// are then read with their snippets.
 func (db *DB) SearchReports(ctx context.Context, v intelcell.Viewer, f intelcell.ReportFilter) ([]*intelcell.Report, string, error) {
 	q := ftsQuery(f.Query)
 	if q == "" {
@@ -220,17 +224,62 @@ func (db *DB) SearchReports(ctx context.Context, v intelcell.Viewer, f intelcell
 			return nil, "", intelcell.Errorf(intelcell.EINVALID, "bad cursor")
 		}
 	}
-	vis, args := visWhere(v)
-	rows, err := db.r.QueryContext(ctx, `SELECT `+reportCols+`, snippet(reports_fts, 1, '', '', '…', 16)
+	vis, vargs := visWhere(v)
+	matches := `SELECT r.seq AS seq, reports_fts.rank AS rank FROM reports_fts JOIN reports r ON r.seq = reports_fts.rowid
+		WHERE reports_fts MATCH ? AND ` + vis + ` ORDER BY reports_fts.rowid DESC`
+	var pageSQL string
+	args := append([]any{q}, vargs...)
+	switch f.Sort {
+	case "", intelcell.SortRelevance:
+		if offset >= intelcell.SearchWindow {
+			return nil, "", nil
+		}
+		pageSQL = `SELECT seq FROM (` + matches + ` LIMIT ` + strconv.Itoa(intelcell.SearchWindow) + `) ORDER BY rank, seq DESC LIMIT ? OFFSET ?`
+	case intelcell.SortNewest:
+		pageSQL = `SELECT seq FROM (` + matches + ` LIMIT ? OFFSET ?)`
+	default:
+		return nil, "", intelcell.Errorf(intelcell.EINVALID, "sort must be relevance or newest")
+	}
+	rows, err := db.r.QueryContext(ctx, pageSQL, append(args, limit+1, offset)...)
+	if err != nil {
+		return nil, "", err
+	}
+	var seqs []int64
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			rows.Close()
+			return nil, "", err
+		}
+		seqs = append(seqs, seq)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(seqs) > limit {
+		seqs = seqs[:limit]
+		next = base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(offset+limit)))
+	}
+	if len(seqs) == 0 {
+		return nil, "", nil
+	}
+	// The page's reports and snippets; visibility is checked again in the
+	// same query that reads them.
+	ids := make([]any, len(seqs))
+	for i, s := range seqs {
+		ids[i] = s
+	}
+	rows, err = db.r.QueryContext(ctx, `SELECT `+reportCols+`, snippet(reports_fts, 1, '', '', '…', 16)
 		FROM reports_fts JOIN reports r ON r.seq = reports_fts.rowid JOIN orgs o ON o.id = r.org_id
-		WHERE reports_fts MATCH ? AND `+vis+` ORDER BY rank, r.seq LIMIT ? OFFSET ?`,
-		append(append([]any{q}, args...), limit+1, offset)...)
+		WHERE reports_fts MATCH ? AND reports_fts.rowid IN (`+placeholders(len(ids))+`) AND `+vis,
+		append(append([]any{q}, ids...), vargs...)...)
 	if err != nil {
 		return nil, "", err
 	}
 	defer rows.Close()
-	var out []*intelcell.Report
-	var seqs []int64
+	bySeq := make(map[int64]*intelcell.Report, len(seqs))
 	for rows.Next() {
 		var snip string
 		seq, r, err := scanReport(rows, &snip)
@@ -238,25 +287,25 @@ func (db *DB) SearchReports(ctx context.Context, v intelcell.Viewer, f intelcell
 			return nil, "", err
 		}
 		r.Text, r.Snippet = "", snip
-		out = append(out, r)
-		seqs = append(seqs, seq)
+		bySeq[seq] = r
 	}
 	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
 	rows.Close()
-	next := ""
-	if len(out) > limit {
-		out, seqs = out[:limit], seqs[:limit]
-		next = base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(offset+limit)))
-	}
-	for i, r := range out {
+	out := make([]*intelcell.Report, 0, len(seqs))
+	for _, seq := range seqs {
+		r := bySeq[seq]
+		if r == nil {
+			continue // changed between the two reads
+		}
 		if r.Release.Audience == intelcell.AudienceGroups {
-			if r.Release.Groups, err = db.reportGroups(ctx, seqs[i]); err != nil {
+			if r.Release.Groups, err = db.reportGroups(ctx, seq); err != nil {
 				return nil, "", err
 			}
 		}
 		redact(v, r)
+		out = append(out, r)
 	}
 	return out, next, nil
 }

@@ -44,6 +44,10 @@ type DB struct {
 	MaxAttempts int
 	// Backoff returns the delay before retry n (1 after the first failure).
 	Backoff func(n int) time.Duration
+
+	// planCap and walkWindow tune event query planning (event.go); tests
+	// shrink them so that every plan runs on small data.
+	planCap, walkWindow int
 }
 
 // FileName is the database file inside a data directory.
@@ -348,6 +352,10 @@ CREATE INDEX places_name ON places(name);
 	fusionMigration,
 	// 5: composite event indexes for selective filter combinations (indexes.go).
 	indexesMigration,
+	// 6: the generation counter that fusion caches are checked against (generation.go).
+	generationMigration,
+	// 7: event bodies moved out of the events table (event.go).
+	eventBodiesMigration,
 }
 
 func (db *DB) migrate(ctx context.Context) error {

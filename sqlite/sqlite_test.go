@@ -26,6 +26,20 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) intelcell.Store { return open(t) })
 }
 
+// TestConformanceSmallPlans runs the conformance suite, its property tests
+// included, with the event planner's thresholds shrunk to a handful of
+// events: every query plan (driven by the rarest filter, the newest-events
+// window, and its fallback) must give the same answers.
+func TestConformanceSmallPlans(t *testing.T) {
+	for _, lim := range [][2]int{{1, 1}, {3, 5}, {8, 40}} {
+		storetest.Run(t, func(t *testing.T) intelcell.Store {
+			db := open(t)
+			sqlite.SetPlanLimits(db, lim[0], lim[1])
+			return db
+		})
+	}
+}
+
 func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()

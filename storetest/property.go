@@ -362,6 +362,9 @@ func (c *checker) checkViewer(rng *rand.Rand, m *model, v intelcell.Viewer) {
 		}
 		var got []string
 		f := intelcell.ReportFilter{Query: q, Limit: 1 + rng.IntN(15)}
+		if rng.IntN(2) == 0 {
+			f.Sort = intelcell.SortNewest
+		}
 		for {
 			rs, next, err := s.SearchReports(ctx, v, f)
 			if err != nil {
@@ -379,6 +382,14 @@ func (c *checker) checkViewer(rng *rand.Rand, m *model, v intelcell.Viewer) {
 			f.Cursor = next
 		}
 		c.cases += 2
+		if f.Sort == intelcell.SortNewest {
+			// m.reports is in the order they were stored.
+			newest := slices.Clone(want)
+			slices.Reverse(newest)
+			if !slices.Equal(got, newest) {
+				c.diff("viewer %s search %q newest first: got %v want %v", v.OrgName, q, got, newest)
+			}
+		}
 		sort.Strings(got)
 		sort.Strings(want)
 		if !slices.Equal(got, want) {

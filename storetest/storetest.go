@@ -295,6 +295,9 @@ func testReports(t *testing.T, s intelcell.Store) {
 	if _, _, err := s.SearchReports(ctx, an, intelcell.ReportFilter{Query: "  ;; "}); code(err) != intelcell.EINVALID {
 		t.Errorf("empty query: %v", err)
 	}
+	if _, _, err := s.SearchReports(ctx, an, intelcell.ReportFilter{Query: "Jordan", Sort: "oldest"}); code(err) != intelcell.EINVALID {
+		t.Errorf("unknown sort: %v", err)
+	}
 	// FTS syntax in the words is just words.
 	if _, _, err := s.SearchReports(ctx, an, intelcell.ReportFilter{Query: `"unbalanced AND OR NEAR( *`}); err != nil {
 		t.Errorf("fts syntax: %v", err)

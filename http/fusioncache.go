@@ -1,0 +1,188 @@
+package http
+
+import (
+	"container/list"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/intelcell/intelcell"
+	"github.com/intelcell/intelcell/fuse"
+)
+
+// The fusion cache keeps merged windows so that the merged-event, story and
+// merged-event-by-id endpoints need not reload and re-merge a window for
+// every request.
+//
+// What a merge of a window computes depends on three things only: the
+// viewer's access class (anonymous, or org and sharing groups: the inputs
+// of intelcell.Visible, and the org decides which senders may be named),
+// the window, and the stored data. The key holds all three; the data is
+// named by the store's FusionVersion, which every change a merge depends on
+// advances. An entry is therefore never served to a viewer who could not
+// have computed it, nor after a change — a release narrowed, a report
+// reprocessed, a decision recorded — that would alter it. A request's other
+// filters do not enter the merge (they only pick which merged events to
+// return) and are applied to the cached window by FusionMatches.
+
+// fusionCacheEvents bounds the cache by the events its entries hold, the
+// measure of their memory.
+const fusionCacheEvents = 400_000
+
+// fusionKey names one merged window for one access class at one version.
+type fusionKey struct {
+	class    string
+	from, to string // the loaded window, margins included
+	version  int64
+}
+
+// fusionBase is a merged window: read-only once cached.
+type fusionBase struct {
+	set    *intelcell.FusionSet
+	merged []fuse.Merged
+	copies map[string]string
+}
+
+type fusionEntry struct {
+	key  fusionKey
+	base *fusionBase
+}
+
+// fusionCache is an LRU of merged windows bounded by their events, with
+// concurrent misses for one key computed once.
+type fusionCache struct {
+	mu      sync.Mutex
+	lru     *list.List // of *fusionEntry, most recent first
+	byKey   map[fusionKey]*list.Element
+	events  int
+	maxEv   int
+	flights singleflight.Group
+	hits    int64
+	misses  int64
+}
+
+func newFusionCache(maxEvents int) *fusionCache {
+	return &fusionCache{lru: list.New(), byKey: map[fusionKey]*list.Element{}, maxEv: maxEvents}
+}
+
+// accessClass names the viewers who see exactly the same reports with the
+// same senders named: the anonymous public, or one org with one set of
+// sharing groups.
+func accessClass(v intelcell.Viewer) string {
+	if v.Anonymous() {
+		return "public"
+	}
+	gs := slices.Clone(v.Groups)
+	slices.Sort(gs)
+	return fmt.Sprintf("org %d groups %s", v.Org, strings.Join(gs, "\x00"))
+}
+
+func (c *fusionCache) get(k fusionKey) *fusionBase {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if el, ok := c.byKey[k]; ok {
+		c.lru.MoveToFront(el)
+		c.hits++
+		return el.Value.(*fusionEntry).base
+	}
+	c.misses++
+	return nil
+}
+
+func (c *fusionCache) put(k fusionKey, b *fusionBase) {
+	n := len(b.set.Events)
+	if n > c.maxEv {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.byKey[k]; ok {
+		return
+	}
+	// Entries of older versions can never be asked for again.
+	for el := c.lru.Back(); el != nil; {
+		prev := el.Prev()
+		if e := el.Value.(*fusionEntry); e.key.version < k.version {
+			c.remove(el)
+		}
+		el = prev
+	}
+	for c.events+n > c.maxEv && c.lru.Len() > 0 {
+		c.remove(c.lru.Back())
+	}
+	c.byKey[k] = c.lru.PushFront(&fusionEntry{key: k, base: b})
+	c.events += n
+}
+
+func (c *fusionCache) remove(el *list.Element) {
+	e := el.Value.(*fusionEntry)
+	c.lru.Remove(el)
+	delete(c.byKey, e.key)
+	c.events -= len(e.base.set.Events)
+}
+
+// mergeWindow loads and merges the viewer's visible events of the window
+// lf (dates only) with the decisions that apply.
+func mergeWindow(ctx context.Context, fs intelcell.FusionService, v intelcell.Viewer, lf intelcell.EventFilter) (*fusionBase, error) {
+	set, err := fs.FusionEvents(ctx, v, lf)
+	if err != nil {
+		return nil, err
+	}
+	items, copies := Items(set)
+	ids := make([]string, len(set.Events))
+	for i, e := range set.Events {
+		ids[i] = e.ID
+	}
+	var ds []*intelcell.Decision
+	if len(ids) > 0 {
+		if ds, err = fs.FindDecisions(ctx, v, ids); err != nil {
+			return nil, err
+		}
+	}
+	return &fusionBase{set: set, merged: fuse.Merge(items, Decisions(ds), fuse.Options{}), copies: copies}, nil
+}
+
+// cachedWindow returns the merged window lf for v from the cache, merging
+// it on a miss; ok is false when the store cannot version its data.
+func (s *Server) cachedWindow(ctx context.Context, fs intelcell.FusionService, v intelcell.Viewer, lf intelcell.EventFilter) (*fusionBase, bool, error) {
+	fv, ok := fs.(intelcell.FusionVersioner)
+	if !ok || s.fcache == nil {
+		return nil, false, nil
+	}
+	ver, err := fv.FusionVersion(ctx)
+	if err != nil {
+		return nil, true, err
+	}
+	k := fusionKey{class: accessClass(v), from: lf.From, to: lf.To, version: ver}
+	if b := s.fcache.get(k); b != nil {
+		return b, true, nil
+	}
+	dates := intelcell.EventFilter{From: lf.From, To: lf.To}
+	r, err, _ := s.fcache.flights.Do(fmt.Sprintf("%s|%s|%s|%d", k.class, k.from, k.to, k.version), func() (any, error) {
+		// Computed for every request waiting on this key: not cancelled by
+		// the first one going away.
+		b, err := mergeWindow(context.WithoutCancel(ctx), fs, v, dates)
+		if err == nil {
+			s.fcache.put(k, b)
+		}
+		return b, err
+	})
+	if err != nil {
+		return nil, true, err
+	}
+	return r.(*fusionBase), true, nil
+}
+
+// FusionCacheStats returns the fusion cache's hits and misses since start.
+func (s *Server) FusionCacheStats() (hits, misses int64) {
+	if s.fcache == nil {
+		return 0, 0
+	}
+	s.fcache.mu.Lock()
+	defer s.fcache.mu.Unlock()
+	return s.fcache.hits, s.fcache.misses
+}
