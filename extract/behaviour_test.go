@@ -171,3 +171,54 @@ func TestCasualtiesDatesPlaces(t *testing.T) {
 		t.Errorf("the event happened in Aleppo, Syria: %+v", e.Place)
 	}
 }
+
+// TestMainEvent: a sentence's subordinate parts (relative clauses,
+// conditions, circumstances, participle adjuncts, purposes, complements of
+// nouns) give background, not events of their own, when the main clause has
+// an event.
+func TestMainEvent(t *testing.T) {
+	tests := []struct {
+		name  string
+		text  string
+		want  wantEvent
+		roots []string // no event of these roots
+	}{
+		{"relative clause", "Jordan demanded that Israel free two Jordanian students who were arrested by Israeli police last week.",
+			wantEvent{"JOR", "ISR", "10", false}, []string{"17"}},
+		{"relative clause after a comma", "Egypt expelled two Sudanese diplomats, who had attacked a police station in Cairo.",
+			wantEvent{"EGY", "SDN", "16", false}, []string{"18", "19"}},
+		{"condition", "Iran threatened to close the Strait of Hormuz unless Washington lifted its sanctions.",
+			wantEvent{"IRN", "", "13", false}, []string{"08"}},
+		{"circumstance", "Serbian police arrested 20 students in Belgrade as the opposition threatened to storm the parliament.",
+			wantEvent{"SRBCOP", "SRBEDU", "17", false}, []string{"13"}},
+		{"participle adjunct", "Kurdish students demonstrated in Istanbul, demanding the release of jailed leaders.",
+			wantEvent{"TUR", "", "14", false}, []string{"10"}},
+		{"purpose", "Thousands of Algerian workers blocked roads in Algiers to press their demands for higher wages.",
+			wantEvent{"DZA", "", "14", false}, []string{"10"}},
+		{"complement of a noun", "Syria rejected a Russian offer to host peace talks in Moscow.",
+			wantEvent{"SYR", "RUS", "12", false}, []string{"03", "04"}},
+		{"that-complement of a noun", "Poland demanded an admission by Moscow that Soviet forces had killed Polish officers.",
+			wantEvent{"POL", "RUS", "10", false}, []string{"18"}},
+		{"reduced relative", "French farmers protested in Paris against a law signed by the French president.",
+			wantEvent{"FRA", "", "14", false}, []string{"05"}},
+		{"coordinated -ing verbs keep their auxiliary", "The coalition has been bombing Islamic State positions as well as training and advising Iraqi forces.",
+			wantEvent{"", "IRQMIL", "06", false}, nil},
+		{"the subject is not inside a relative clause", "Hamas, which Israel accuses of terrorism, attacked an Israeli patrol.",
+			wantEvent{"PSE", "ISR", "19", false}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := run(t, tt.text, "2016-05-10")
+			if findEvent(d, tt.want) == nil {
+				t.Errorf("want %+v in %q; got%s", tt.want, tt.text, dump(d))
+			}
+			for _, e := range d.Events {
+				for _, r := range tt.roots {
+					if strings.HasPrefix(e.Cameo, r) {
+						t.Errorf("no %s event wanted in %q; got%s", r, tt.text, dump(d))
+					}
+				}
+			}
+		})
+	}
+}

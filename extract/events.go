@@ -247,7 +247,7 @@ func (d *doc) sentenceEvents(si int) {
 	}
 	out = kept
 	out = append(out, d.nounEvents(si, out, inDenial)...)
-	d.emit(si, out)
+	d.emit(si, d.mainEvents(si, out))
 }
 
 // emit turns pending events into Document events: one per source-target pair,

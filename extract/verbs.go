@@ -185,6 +185,12 @@ done:
 		if lem == "" && (t.Norm == "order" || t.Norm == "ordered" || t.Norm == "plans" || t.Norm == "plan") {
 			lem = "plan"
 		}
+		if lem != "" && !intentAdjectives[t.Norm] && d.nounUse(o) {
+			// "rejected a US offer to host a summit", "plans to sell arms":
+			// what a noun proposes is not stated as happening
+			g.unasserted = true
+			lem = ""
+		}
 		if lem != "" {
 			og := d.group(o)
 			g.intentOf = o
@@ -223,6 +229,30 @@ done:
 		g.intent = true
 	}
 	return g
+}
+
+// nounUse reports whether the word at k (an intent word such as "offer",
+// "plan", "attempt", "bid") is used as a noun: after a determiner, a
+// possessive or an adjective, or after a name or demonym that modifies it
+// ("a US offer", "the Russian proposal").
+func (d *doc) nounUse(k int) bool {
+	n := d.toks[k].Norm
+	if strings.HasSuffix(n, "ed") || strings.HasSuffix(n, "ing") || k == 0 {
+		return false
+	}
+	if d.nounReading(k) {
+		return true
+	}
+	ap := d.apAt[k-1]
+	if ap < 0 || d.apAt[k] >= 0 {
+		return false
+	}
+	ph := d.aps[ap]
+	if !determiners[d.toks[ph.first].Norm] {
+		return false
+	}
+	mi := d.mentAt[k-1]
+	return mi >= 0 && !(d.ments[mi].form == kb.FormDemonym && d.peopleDemonym(mi))
 }
 
 // assertingPreps before a gerund still tell of something that happened:
