@@ -198,11 +198,20 @@ func (d *doc) sentenceEvents(si int) {
 			// "refused to meet", "declined to resign", "will not accept": a
 			// rejection (CAMEO 12x), which did happen
 			code, intent, negated = cameo.Reject(code), false, false
+		} else if r := cameo.Root(code); g.preparing && !negated && (r == "18" || r == "19" || r == "20") {
+			// "the army prepared to resume shelling": an increase of
+			// military alert (CAMEO 152), not a threat
+			code, intent = "152", false
 		} else if intent && d.conditional(v, end) {
 			// "will withdraw its force unless ...": a threat
 			code, intent = cameo.Threat(code), true
 		} else if intent {
 			code = cameo.Intent(code)
+		}
+		if (code == "042" || code == "044") && subj >= 0 && d.peacekeepers(subj) {
+			// "NATO peacekeeping troops arrived in Bosnia": a deployment of
+			// peacekeepers (CAMEO 074), not a visit
+			code = "074"
 		}
 		if subj < 0 && !g.passive && cameo.IsConflict(code) && d.violentNounSubject(g.start) {
 			// "A roadside bombing near Samarra killed one U.S. soldier": the
@@ -248,6 +257,17 @@ func (d *doc) sentenceEvents(si int) {
 	out = kept
 	out = append(out, d.nounEvents(si, out, inDenial)...)
 	d.emit(si, d.mainEvents(si, out))
+}
+
+// peacekeepers reports whether an actor phrase names peacekeeping forces.
+func (d *doc) peacekeepers(ap int) bool {
+	ph := d.aps[ap]
+	for k := ph.first; k <= ph.last; k++ {
+		if strings.HasPrefix(d.toks[k].Norm, "peacekeep") || strings.HasPrefix(d.toks[k].Norm, "peace-keep") {
+			return true
+		}
+	}
+	return false
 }
 
 // emit turns pending events into Document events: one per source-target pair,

@@ -184,8 +184,15 @@ func (d *doc) modifiesAgent(k int) bool {
 		return false
 	}
 	a, _ := d.agentAt(k + 1)
-	return a != nil
+	return a != nil || modifiedHeads[d.toks[k+1].Norm]
 }
+
+// modifiedHeads are nouns that an event noun before them only describes:
+// "truce monitors", "aid convoys", "ceasefire line", "strike deadline".
+var modifiedHeads = set("monitor", "monitors", "observer", "observers", "convoy", "convoys", "worker", "workers",
+	"inspector", "inspectors", "agency", "agencies", "envoy", "envoys", "negotiator", "negotiators", "team", "teams",
+	"line", "lines", "zone", "zones", "deadline", "deadlines", "commission", "committee", "mechanism", "violation",
+	"violations", "talks")
 
 // nounReading reports whether an ambiguous word (attack, strike, talks)
 // reads as a noun at k: after a determiner, a number, a possessive or a

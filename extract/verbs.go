@@ -24,6 +24,9 @@ type verbGroup struct {
 	obligation bool
 	// speculative: "may have interfered", "could attack" — possible, not stated
 	speculative bool
+	// preparing: under "prepared to" used as a verb ("the army prepared to
+	// attack"): a violent act prepared is a mobilisation of force
+	preparing bool
 	// unasserted: a purpose infinitive or a gerund after a preposition ("to
 	// avoid", "for signing", "aimed at ending"): not stated as happening
 	unasserted bool
@@ -201,10 +204,15 @@ done:
 				g.denied = true
 			case "unable":
 				g.unasserted = true // "was unable to verify": nothing was done
-			case "threaten", "vow", "warn":
+			case "threaten", "vow", "warn", "swear":
 				g.threat = true
+			case "prepare":
+				// "the army prepared to resume shelling": readying force,
+				// not a statement; "is prepared to talk" is a willingness
+				g.intent = true
+				g.preparing = o > s.First && !beForms[d.toks[o-1].Norm]
 			case "seem", "appear", "try", "attempt", "move", "continue", "begin", "start", "resume", "proceed", "keep", "go", "manage",
-				"able", "going", "set", "poised", "due", "likely", "expect", "about":
+				"able", "going", "set", "poised", "due", "likely", "expect", "about", "decide":
 				// "appeared to coordinate", "is set to meet": the act itself,
 				// stated with less certainty or planned in the near future
 				g.intent = g.modal
