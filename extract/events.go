@@ -306,6 +306,14 @@ func (d *doc) emit(si int, ps []pending) {
 		if root == "01" && len(tgts) == 1 && tgts[0] != nil && tgts[0].Kind == intelcell.KindSector {
 			tgts = nil // "briefed reporters": an audience, not a target
 		}
+		if len(tgts) == 0 && len(srcs) == 1 && domesticRoots[root] {
+			// "students demonstrated in Jakarta", "authorities imposed a
+			// curfew", "the government lifted the state of emergency": a
+			// domestic act is directed at the country where it happens
+			if t := d.domesticTarget(si, p.trigger, srcs[0], root); t != nil {
+				tgts = []*intelcell.Actor{t}
+			}
+		}
 		if len(tgts) == 0 {
 			// an act with no target ("rebels surrendered", "thousands
 			// protested") is still an event
@@ -329,6 +337,33 @@ func (d *doc) emit(si int, ps []pending) {
 			}
 		}
 	}
+}
+
+// domesticRoots are acts that, with no target named, are done to the
+// actor's own country: concessions (08), protests (14), coercion (17).
+var domesticRoots = map[string]bool{"08": true, "14": true, "17": true}
+
+// domesticTarget returns the country a domestic act with no named target is
+// directed at: for a protest the country where it happens, else the
+// source's own; nil when the source is that country itself or has none.
+func (d *doc) domesticTarget(si, trigger int, src *intelcell.Actor, root string) *intelcell.Actor {
+	if src == nil || src.Kind == intelcell.KindIGO || src.Kind == intelcell.KindNGO {
+		return nil
+	}
+	c := src.CountryCode()
+	if root == "14" || c == "" {
+		if lc := d.locationOf(si, trigger); lc != "" {
+			c = lc
+		}
+	}
+	if c == "" || src.Code == c {
+		return nil
+	}
+	e := d.kb.Country(c)
+	if e == nil {
+		return nil
+	}
+	return d.actorOf(e, kb.FormName)
 }
 
 // reciprocal roots: a coordinated subject with no target acts on itself
