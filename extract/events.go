@@ -175,6 +175,11 @@ func (d *doc) sentenceEvents(si int) {
 			// "demanded an immediate admission by Moscow": the one asked
 			obj = d.byAgent(m.end+1, min(end, m.end+6))
 		}
+		if r := cameo.Root(code); obj < 0 && !g.passive && r == "12" {
+			// "rejected recent calls by Belarus's rulers", "dismissed an
+			// appeal from the president": the one who asked
+			obj = d.requester(m.end+1, end)
+		}
 		if !g.passive && g.start == v && v > s.First && strings.HasSuffix(d.toks[v].Norm, "ed") && d.reducedPassive(v, end) {
 			// "a deal brokered by China": a past participle after a noun with
 			// a by-agent is a passive
@@ -212,6 +217,11 @@ func (d *doc) sentenceEvents(si int) {
 			// "NATO peacekeeping troops arrived in Bosnia": a deployment of
 			// peacekeepers (CAMEO 074), not a visit
 			code = "074"
+		}
+		if obj < 0 && !g.passive && cameo.Root(code) == "13" {
+			// "threatened to stop negotiations if the United States goes
+			// ahead": the threat is addressed to the condition's subject
+			obj = d.conditionSubject(v)
 		}
 		if subj < 0 && !g.passive && cameo.IsConflict(code) && d.violentNounSubject(g.start) {
 			// "A roadside bombing near Samarra killed one U.S. soldier": the
@@ -257,6 +267,41 @@ func (d *doc) sentenceEvents(si int) {
 	out = kept
 	out = append(out, d.nounEvents(si, out, inDenial)...)
 	d.emit(si, d.mainEvents(si, out))
+}
+
+// requester returns the actor phrase of a "by" or "from" phrase after the
+// noun object of a rejection ("calls by Belarus's rulers", "an appeal from
+// the president"), or -1.
+func (d *doc) requester(i, end int) int {
+	for k := i + 1; k <= end && k <= i+5; k++ {
+		t := &d.toks[k]
+		if t.Kind != lex.Word || d.apAt[k] >= 0 {
+			return -1
+		}
+		if t.Norm == "by" || t.Norm == "from" {
+			p := &d.toks[k-1]
+			if p.Kind != lex.Word || determiners[p.Norm] || len(d.lemmas(p.Norm)) > 0 && !d.nounReading(k-1) {
+				return -1
+			}
+			return d.objectAfter(k+1, end)
+		}
+	}
+	return -1
+}
+
+// conditionSubject returns the subject of an "if" or "unless" clause after
+// the verb at v in its sentence, or -1.
+func (d *doc) conditionSubject(v int) int {
+	s := d.sents[d.sentOf[v]]
+	for k := v + 1; k <= s.Last; k++ {
+		if n := d.toks[k].Norm; n == "if" || n == "unless" {
+			if ap := d.objectAfter(k+1, s.Last); ap >= 0 && d.verbFollows(d.aps[ap]) {
+				return ap
+			}
+			return -1
+		}
+	}
+	return -1
 }
 
 // peacekeepers reports whether an actor phrase names peacekeeping forces.
