@@ -110,6 +110,14 @@ func TestEvents(t *testing.T) {
 			[]wantEvent{{"SYRREB", "TURGOV", "12", false}}, nil},
 		{"a conditional threat targets the condition's subject", "Iran threatened to close the Strait of Hormuz if Washington imposed new sanctions.",
 			[]wantEvent{{"IRN", "USA", "13", false}}, nil},
+		{"a joint exercise is military cooperation", "Russian and Chinese warships began joint naval exercises in the Sea of Japan.",
+			[]wantEvent{{"RUSMIL", "CHNMIL", "062", false}, {"CHNMIL", "RUSMIL", "062", false}}, []wantEvent{{"RUSMIL", "", "15", false}}},
+		{"a strike by workers is a labour strike", "Thousands of Greek workers joined a general strike against pension cuts.",
+			nil, []wantEvent{{"GRC", "", "19", false}}},
+		{"agreeing on a deal is not signing it", "Egypt and Sudan agreed on a new water deal.",
+			[]wantEvent{{"EGY", "SDN", "03", false}}, []wantEvent{{"EGY", "SDN", "057", false}}},
+		{"one act on role-named victims is one event", "Israeli bulldozers demolished Palestinian homes and Palestinian shops in Hebron.",
+			[]wantEvent{{"ISR", "PSE", "17", false}}, nil},
 		{"calling on others to unite against", "Iran called on Muslim nations to unite against Israel.",
 			[]wantEvent{{"IRN", "ISR", "113", false}}, nil},
 	}
@@ -235,6 +243,8 @@ func TestMainEvent(t *testing.T) {
 			wantEvent{"FRA", "FRA", "14", false}, []string{"05"}},
 		{"coordinated -ing verbs keep their auxiliary", "The coalition has been bombing Islamic State positions as well as training and advising Iraqi forces.",
 			wantEvent{"", "IRQMIL", "06", false}, nil},
+		{"an event noun after an adjective is not a participle", "Iraqi forces have retaken a village after fierce fighting with Islamic State militants who overran it last month.",
+			wantEvent{"IRQMIL", "", "19", false}, []string{"192"}},
 		{"the subject is not inside a relative clause", "Hamas, which Israel accuses of terrorism, attacked an Israeli patrol.",
 			wantEvent{"PSE", "ISR", "19", false}, nil},
 	}

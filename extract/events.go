@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/intelcell/intelcell"
@@ -337,6 +338,12 @@ func (d *doc) emit(si int, ps []pending) {
 		if len(srcs) == 0 {
 			continue
 		}
+		if root == "15" && len(srcs) > 1 && d.jointExercise(p, srcs) {
+			// "French and Egyptian warships launched war games": military
+			// exercises held together are military cooperation (CAMEO 062),
+			// each with the other
+			p.code, root, tgts = "062", "06", nil
+		}
 		if len(tgts) == 0 && len(srcs) > 1 && reciprocal[root] {
 			// "The United States and Jordan have agreed": each with the other
 			for a := range srcs {
@@ -384,6 +391,21 @@ func (d *doc) emit(si int, ps []pending) {
 	}
 }
 
+// jointExercise reports whether a show of force is a military exercise held
+// by the forces of more than one country.
+func (d *doc) jointExercise(p pending, srcs []*intelcell.Actor) bool {
+	if !strings.Contains(p.pattern, "exercise") && !strings.Contains(p.pattern, "war game") && !strings.Contains(p.pattern, "drill") &&
+		!strings.Contains(p.pattern, "maneuver") && !strings.Contains(p.pattern, "manoeuvre") {
+		return false
+	}
+	for _, a := range srcs[1:] {
+		if a != nil && srcs[0] != nil && a.CountryCode() != "" && a.CountryCode() != srcs[0].CountryCode() {
+			return true
+		}
+	}
+	return false
+}
+
 // domesticRoots are acts that, with no target named, are done to the
 // actor's own country: concessions (08), protests (14), coercion (17).
 var domesticRoots = map[string]bool{"08": true, "14": true, "17": true}
@@ -423,10 +445,20 @@ func (d *doc) addEvent(si int, p pending, s, t *intelcell.Actor, seen map[string
 	if t != nil {
 		key += "|" + t.Code + "|" + t.Name
 	}
-	if seen[key] {
+	// "demolished Palestinian homes and civilian buildings": one act of one
+	// trigger on actors that only a role names (no person, no organisation
+	// of their own) is one event per coded dyad
+	roleKey := ""
+	if (s == nil || s.Kind != intelcell.KindPerson) && t != nil && t.Kind == intelcell.KindState && strings.Contains(t.ID, ":") {
+		roleKey = key[:strings.LastIndexByte(key, '|')] + "|trigger " + strconv.Itoa(p.trigger)
+	}
+	if seen[key] || roleKey != "" && seen[roleKey] {
 		return
 	}
 	seen[key] = true
+	if roleKey != "" {
+		seen[roleKey] = true
+	}
 	d.events = append(d.events, d.makeEvent(si, p, s, t))
 }
 

@@ -150,6 +150,9 @@ func (d *doc) gerundAt(k int) bool {
 		if determiners[p.Norm] || p.Norm == "'s" || p.Kind == lex.Number || d.isHyphen(k-1) {
 			return false // "the fighting", "a meeting"
 		}
+		if p.Kind == lex.Word && p.IsLower() && d.apAt[k-1] < 0 && d.adjectiveLike(k-1) && d.nounTrigger(k) {
+			return false // "after fierce fighting with guerrillas": a noun
+		}
 	}
 	return true
 }
