@@ -62,14 +62,14 @@ func (d *doc) background(si int) []bool {
 		case verbSeen && d.reducedRelative(k):
 			// "property seized by government forces", "the curfew imposed in Sudan"
 			mark(k, d.partEnd(k, true))
-		case n == "to" && k+1 <= s.Last && len(d.lemmas(d.toks[k+1].Norm)) > 0:
+		case n == "to" && k+1 <= s.Last && d.verbForm(d.toks[k+1].Norm):
 			// a purpose or the complement of a noun: "staged demonstrations
 			// to press their demands", "an offer to host a summit"
 			if g := d.group(k + 1); g.unasserted && g.intentOf < 0 {
 				mark(k, d.partEnd(k, true))
 			}
 		}
-		if len(d.lemmas(n)) > 0 && d.apAt[k] < 0 || isAux(t) {
+		if d.verbForm(n) && d.apAt[k] < 0 || isAux(t) {
 			verbSeen = true
 		}
 	}
@@ -91,7 +91,7 @@ func (d *doc) relativeAfter(k int) bool {
 	if d.apAt[k] >= 0 {
 		return true
 	}
-	return t.Kind == lex.Word && !prepositions[t.Norm] && !isAux(t) && len(d.lemmas(t.Norm)) == 0 && !negators[t.Norm]
+	return t.Kind == lex.Word && !prepositions[t.Norm] && !isAux(t) && !d.verbForm(t.Norm) && !negators[t.Norm]
 }
 
 // relativeThat reports whether "that" at k opens a relative clause or the
@@ -129,7 +129,7 @@ func (d *doc) relativeThat(k int) bool {
 		}
 		return true
 	}
-	if len(d.lemmas(t.Norm)) > 0 || isAux(t) || intentAdjectives[t.Norm] || t.Norm == "so" || t.Norm == "such" || t.Norm == "now" {
+	if d.verbForm(t.Norm) || isAux(t) || intentAdjectives[t.Norm] || t.Norm == "so" || t.Norm == "such" || t.Norm == "now" {
 		return false
 	}
 	return true
@@ -142,7 +142,7 @@ var thatObjectVerbs = set("assure", "inform", "remind", "convince", "notify", "p
 // gerundAt reports whether token k is an -ing form of a verb, read as a verb.
 func (d *doc) gerundAt(k int) bool {
 	t := &d.toks[k]
-	if t.Kind != lex.Word || !strings.HasSuffix(t.Norm, "ing") || t.IsCap() || len(d.lemmas(t.Norm)) == 0 || d.apAt[k] >= 0 {
+	if t.Kind != lex.Word || !strings.HasSuffix(t.Norm, "ing") || t.IsCap() || !d.verbForm(t.Norm) || d.apAt[k] >= 0 {
 		return false
 	}
 	if k > 0 {
@@ -189,12 +189,12 @@ func (d *doc) finiteIng(k int) bool {
 func (d *doc) reducedRelative(k int) bool {
 	t := &d.toks[k]
 	s := d.sents[d.sentOf[k]]
-	if t.Kind != lex.Word || k == s.First || len(d.lemmas(t.Norm)) == 0 || !isParticiple(d, k) || strings.HasSuffix(t.Norm, "ing") {
+	if t.Kind != lex.Word || k == s.First || !d.verbForm(t.Norm) || !isParticiple(d, k) || strings.HasSuffix(t.Norm, "ing") {
 		return false
 	}
 	p := &d.toks[k-1]
 	if p.Kind != lex.Word || isAux(p) || pronouns[p.Norm] || adverbs[p.Norm] || negators[p.Norm] || conjunctions[p.Norm] ||
-		determiners[p.Norm] || prepositions[p.Norm] || p.Norm == "to" || len(d.lemmas(p.Norm)) > 0 {
+		determiners[p.Norm] || prepositions[p.Norm] || p.Norm == "to" || d.verbForm(p.Norm) {
 		return false
 	}
 	if d.reducedPassive(k, d.clauseEnd(k)) {
@@ -259,4 +259,10 @@ func (d *doc) mainEvents(si int, ps []pending) []pending {
 		}
 	}
 	return out
+}
+
+// verbForm reports whether a word form belongs to some verb (len(d.lemmas(n)) > 0
+// without building the list).
+func (d *doc) verbForm(n string) bool {
+	return len(d.kb.Lemmas(n)) > 0 || len(d.x.closed[n]) > 0
 }
