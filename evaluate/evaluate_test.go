@@ -66,7 +66,7 @@ func TestPloverSentences(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Log(p.String())
-	if p.TypeRecall < 0.45 || p.FalsePerSentence > 0.5 {
+	if p.TypeRecall < 0.75 || p.FalsePerSentence > 0.2 {
 		t.Errorf("PLOVER regression: %s", p)
 	}
 }

@@ -80,6 +80,46 @@ func TestEvents(t *testing.T) {
 			[]wantEvent{{"OMN", "", "11", false}}, []wantEvent{{"GBR", "", "11", false}}},
 		{"demand that", "Moscow demanded that Ukraine withdraw its forces.",
 			[]wantEvent{{"RUSGOV", "UKR", "10", false}}, []wantEvent{{"UKR", "", "08", false}}},
+		{"sworn to fight is a threat", "Kurdish rebels have sworn to fight the Turkish army until they win autonomy.",
+			[]wantEvent{{"TURREB", "TURMIL", "13", false}}, []wantEvent{{"TURREB", "TURMIL", "19", false}}},
+		{"preparing an attack is a mobilisation", "The Syrian army prepared to attack rebel positions near Aleppo.",
+			[]wantEvent{{"SYRMIL", "SYRREB", "15", false}}, []wantEvent{{"SYRMIL", "SYRREB", "13", false}}},
+		{"a decision is the act", "The Egyptian government decided to expel the Qatari ambassador.",
+			[]wantEvent{{"EGYGOV", "QATGOV", "16", false}}, []wantEvent{{"EGYGOV", "QATGOV", "03", false}}},
+		{"peacekeepers arriving are a deployment", "A first contingent of Pakistani peacekeepers arrived in Somalia on Monday.",
+			[]wantEvent{{"PAK", "SOM", "07", false}}, []wantEvent{{"PAK", "SOM", "04", false}}},
+		{"an event noun describing a role noun", "Gunmen fired on Egyptian truce monitors in Sinai.",
+			nil, []wantEvent{{"EGY", "", "08", false}}},
+		{"travel for talks", "Chinese and Japanese negotiators return to Geneva next week for talks on fishing rights.",
+			[]wantEvent{{"CHN", "JPN", "04", false}}, []wantEvent{{"CHN", "", "08", false}}},
+		{"seeking refuge is an appeal", "Thousands of Syrian refugees sought refuge in Jordan.",
+			[]wantEvent{{"SYR", "JOR", "02", false}}, nil},
+		{"closing a newspaper is censorship", "The Turkish government ordered the opposition daily Zaman to stop publishing.",
+			[]wantEvent{{"TURGOV", "TUR", "17", false}}, []wantEvent{{"TURGOV", "TUR", "10", false}}},
+		{"blocking transport is a protest", "Striking Chilean truckers blocked traffic into Santiago.",
+			[]wantEvent{{"CHL", "", "14", false}}, []wantEvent{{"CHL", "", "12", false}}},
+		{"a domestic act is done to the country", "Thousands of Indonesian students demonstrated in Jakarta on Saturday.",
+			[]wantEvent{{"IDN", "IDN", "14", false}}, nil},
+		{"a curfew is imposed on the country", "Turkish authorities imposed a curfew in the town of Cizre.",
+			[]wantEvent{{"TURGOV", "TUR", "17", false}}, nil},
+		{"a state acting alone has no target", "Sudan lifted the state of emergency.",
+			[]wantEvent{{"SDN", "", "08", false}}, nil},
+		{"a rejection targets who asked", "Poland rejected recent calls by Belarus's leaders for talks.",
+			[]wantEvent{{"POL", "BLR", "12", false}}, nil},
+		{"a rejected appeal from someone", "Syrian rebels dismissed an appeal from the Turkish government to lay down their arms.",
+			[]wantEvent{{"SYRREB", "TURGOV", "12", false}}, nil},
+		{"a conditional threat targets the condition's subject", "Iran threatened to close the Strait of Hormuz if Washington imposed new sanctions.",
+			[]wantEvent{{"IRN", "USA", "13", false}}, nil},
+		{"a joint exercise is military cooperation", "Russian and Chinese warships began joint naval exercises in the Sea of Japan.",
+			[]wantEvent{{"RUSMIL", "CHNMIL", "062", false}, {"CHNMIL", "RUSMIL", "062", false}}, []wantEvent{{"RUSMIL", "", "15", false}}},
+		{"a strike by workers is a labour strike", "Thousands of Greek workers joined a general strike against pension cuts.",
+			nil, []wantEvent{{"GRC", "", "19", false}}},
+		{"agreeing on a deal is not signing it", "Egypt and Sudan agreed on a new water deal.",
+			[]wantEvent{{"EGY", "SDN", "03", false}}, []wantEvent{{"EGY", "SDN", "057", false}}},
+		{"one act on role-named victims is one event", "Israeli bulldozers demolished Palestinian homes and Palestinian shops in Hebron.",
+			[]wantEvent{{"ISR", "PSE", "17", false}}, nil},
+		{"calling on others to unite against", "Iran called on Muslim nations to unite against Israel.",
+			[]wantEvent{{"IRN", "ISR", "113", false}}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -169,5 +209,58 @@ func TestCasualtiesDatesPlaces(t *testing.T) {
 	}
 	if e.Place == nil || e.Place.Country == nil || *e.Place.Country != "SYR" {
 		t.Errorf("the event happened in Aleppo, Syria: %+v", e.Place)
+	}
+}
+
+// TestMainEvent: a sentence's subordinate parts (relative clauses,
+// conditions, circumstances, participle adjuncts, purposes, complements of
+// nouns) give background, not events of their own, when the main clause has
+// an event.
+func TestMainEvent(t *testing.T) {
+	tests := []struct {
+		name  string
+		text  string
+		want  wantEvent
+		roots []string // no event of these roots
+	}{
+		{"relative clause", "Jordan demanded that Israel free two Jordanian students who were arrested by Israeli police last week.",
+			wantEvent{"JOR", "ISR", "10", false}, []string{"17"}},
+		{"relative clause after a comma", "Egypt expelled two Sudanese diplomats, who had attacked a police station in Cairo.",
+			wantEvent{"EGY", "SDN", "16", false}, []string{"18", "19"}},
+		{"condition", "Iran threatened to close the Strait of Hormuz unless Washington lifted its sanctions.",
+			wantEvent{"IRN", "USA", "13", false}, []string{"08"}},
+		{"circumstance", "Serbian police arrested 20 students in Belgrade as the opposition threatened to storm the parliament.",
+			wantEvent{"SRBCOP", "SRBEDU", "17", false}, []string{"13"}},
+		{"participle adjunct", "Kurdish students demonstrated in Istanbul, demanding the release of jailed leaders.",
+			wantEvent{"TUR", "TUR", "14", false}, []string{"10"}},
+		{"purpose", "Thousands of Algerian workers blocked roads in Algiers to press their demands for higher wages.",
+			wantEvent{"DZA", "DZA", "14", false}, []string{"10"}},
+		{"complement of a noun", "Syria rejected a Russian offer to host peace talks in Moscow.",
+			wantEvent{"SYR", "RUS", "12", false}, []string{"03", "04"}},
+		{"that-complement of a noun", "Poland demanded an admission by Moscow that Soviet forces had killed Polish officers.",
+			wantEvent{"POL", "RUS", "10", false}, []string{"18"}},
+		{"reduced relative", "French farmers protested in Paris against a law signed by the French president.",
+			wantEvent{"FRA", "FRA", "14", false}, []string{"05"}},
+		{"coordinated -ing verbs keep their auxiliary", "The coalition has been bombing Islamic State positions as well as training and advising Iraqi forces.",
+			wantEvent{"", "IRQMIL", "06", false}, nil},
+		{"an event noun after an adjective is not a participle", "Iraqi forces have retaken a village after fierce fighting with Islamic State militants who overran it last month.",
+			wantEvent{"IRQMIL", "", "19", false}, []string{"192"}},
+		{"the subject is not inside a relative clause", "Hamas, which Israel accuses of terrorism, attacked an Israeli patrol.",
+			wantEvent{"PSE", "ISR", "19", false}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := run(t, tt.text, "2016-05-10")
+			if findEvent(d, tt.want) == nil {
+				t.Errorf("want %+v in %q; got%s", tt.want, tt.text, dump(d))
+			}
+			for _, e := range d.Events {
+				for _, r := range tt.roots {
+					if strings.HasPrefix(e.Cameo, r) {
+						t.Errorf("no %s event wanted in %q; got%s", r, tt.text, dump(d))
+					}
+				}
+			}
+		})
 	}
 }

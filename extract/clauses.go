@@ -43,8 +43,12 @@ func (d *doc) isSpeechVerb(j int) bool {
 // clauseStart returns the first token of the clause that ends at i.
 func (d *doc) clauseStart(i int) int {
 	s := d.sents[d.sentOf[i]]
+	bg := d.backgroundOf(d.sentOf[i])
 	for k := i - 1; k >= s.First; k-- {
 		t := &d.toks[k]
+		if bg[k-s.First] && !bg[i-s.First] {
+			continue // "Hamas, which Israel accuses of terrorism, attacked": the relative clause is inside the main one
+		}
 		if t.Text == ";" || t.Text == ":" {
 			return k + 1
 		}
@@ -120,12 +124,19 @@ func (d *doc) subjectOf(g int) int {
 			return d.apAt[k]
 		}
 	}
+	bg := d.backgroundOf(d.sentOf[g])
 	for k := g - 1; k >= cs; k-- {
 		ap := d.apAt[k]
 		if ap < 0 {
 			continue
 		}
 		ph := d.aps[ap]
+		if bg[ph.last-s.First] && !bg[g-s.First] {
+			// "Hamas, which advocates Israel's destruction, ran": the
+			// relative clause's phrases are not the main verb's subject
+			k = ph.first
+			continue
+		}
 		k = ph.first
 		if ph.dyad || len(ph.actors) == 0 {
 			continue
@@ -270,6 +281,9 @@ func (d *doc) thatClauseSubject(i, end int, root string) int {
 	}
 	for k := i; k <= end && k <= i+4; k++ {
 		if d.toks[k].Norm == "that" {
+			if d.relativeThat(k) {
+				return -1 // "demanded an admission by Moscow that ...": the noun's complement
+			}
 			if ap := d.objectAfter(k+1, end); ap >= 0 && !d.aps[ap].dyad {
 				return ap
 			}

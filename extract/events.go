@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/intelcell/intelcell"
@@ -175,6 +176,11 @@ func (d *doc) sentenceEvents(si int) {
 			// "demanded an immediate admission by Moscow": the one asked
 			obj = d.byAgent(m.end+1, min(end, m.end+6))
 		}
+		if r := cameo.Root(code); obj < 0 && !g.passive && r == "12" {
+			// "rejected recent calls by Belarus's rulers", "dismissed an
+			// appeal from the president": the one who asked
+			obj = d.requester(m.end+1, end)
+		}
 		if !g.passive && g.start == v && v > s.First && strings.HasSuffix(d.toks[v].Norm, "ed") && d.reducedPassive(v, end) {
 			// "a deal brokered by China": a past participle after a noun with
 			// a by-agent is a passive
@@ -198,11 +204,25 @@ func (d *doc) sentenceEvents(si int) {
 			// "refused to meet", "declined to resign", "will not accept": a
 			// rejection (CAMEO 12x), which did happen
 			code, intent, negated = cameo.Reject(code), false, false
+		} else if r := cameo.Root(code); g.preparing && !negated && (r == "18" || r == "19" || r == "20") {
+			// "the army prepared to resume shelling": an increase of
+			// military alert (CAMEO 152), not a threat
+			code, intent = "152", false
 		} else if intent && d.conditional(v, end) {
 			// "will withdraw its force unless ...": a threat
 			code, intent = cameo.Threat(code), true
 		} else if intent {
 			code = cameo.Intent(code)
+		}
+		if (code == "042" || code == "044") && subj >= 0 && d.peacekeepers(subj) {
+			// "NATO peacekeeping troops arrived in Bosnia": a deployment of
+			// peacekeepers (CAMEO 074), not a visit
+			code = "074"
+		}
+		if obj < 0 && !g.passive && cameo.Root(code) == "13" {
+			// "threatened to stop negotiations if the United States goes
+			// ahead": the threat is addressed to the condition's subject
+			obj = d.conditionSubject(v)
 		}
 		if subj < 0 && !g.passive && cameo.IsConflict(code) && d.violentNounSubject(g.start) {
 			// "A roadside bombing near Samarra killed one U.S. soldier": the
@@ -247,7 +267,53 @@ func (d *doc) sentenceEvents(si int) {
 	}
 	out = kept
 	out = append(out, d.nounEvents(si, out, inDenial)...)
-	d.emit(si, out)
+	d.emit(si, d.mainEvents(si, out))
+}
+
+// requester returns the actor phrase of a "by" or "from" phrase after the
+// noun object of a rejection ("calls by Belarus's rulers", "an appeal from
+// the president"), or -1.
+func (d *doc) requester(i, end int) int {
+	for k := i + 1; k <= end && k <= i+5; k++ {
+		t := &d.toks[k]
+		if t.Kind != lex.Word || d.apAt[k] >= 0 {
+			return -1
+		}
+		if t.Norm == "by" || t.Norm == "from" {
+			p := &d.toks[k-1]
+			if p.Kind != lex.Word || determiners[p.Norm] || len(d.lemmas(p.Norm)) > 0 && !d.nounReading(k-1) {
+				return -1
+			}
+			return d.objectAfter(k+1, end)
+		}
+	}
+	return -1
+}
+
+// conditionSubject returns the subject of an "if" or "unless" clause after
+// the verb at v in its sentence, or -1.
+func (d *doc) conditionSubject(v int) int {
+	s := d.sents[d.sentOf[v]]
+	for k := v + 1; k <= s.Last; k++ {
+		if n := d.toks[k].Norm; n == "if" || n == "unless" {
+			if ap := d.objectAfter(k+1, s.Last); ap >= 0 && d.verbFollows(d.aps[ap]) {
+				return ap
+			}
+			return -1
+		}
+	}
+	return -1
+}
+
+// peacekeepers reports whether an actor phrase names peacekeeping forces.
+func (d *doc) peacekeepers(ap int) bool {
+	ph := d.aps[ap]
+	for k := ph.first; k <= ph.last; k++ {
+		if strings.HasPrefix(d.toks[k].Norm, "peacekeep") || strings.HasPrefix(d.toks[k].Norm, "peace-keep") {
+			return true
+		}
+	}
+	return false
 }
 
 // emit turns pending events into Document events: one per source-target pair,
@@ -272,6 +338,12 @@ func (d *doc) emit(si int, ps []pending) {
 		if len(srcs) == 0 {
 			continue
 		}
+		if root == "15" && len(srcs) > 1 && d.jointExercise(p, srcs) {
+			// "French and Egyptian warships launched war games": military
+			// exercises held together are military cooperation (CAMEO 062),
+			// each with the other
+			p.code, root, tgts = "062", "06", nil
+		}
 		if len(tgts) == 0 && len(srcs) > 1 && reciprocal[root] {
 			// "The United States and Jordan have agreed": each with the other
 			for a := range srcs {
@@ -285,6 +357,14 @@ func (d *doc) emit(si int, ps []pending) {
 		}
 		if root == "01" && len(tgts) == 1 && tgts[0] != nil && tgts[0].Kind == intelcell.KindSector {
 			tgts = nil // "briefed reporters": an audience, not a target
+		}
+		if len(tgts) == 0 && len(srcs) == 1 && domesticRoots[root] {
+			// "students demonstrated in Jakarta", "authorities imposed a
+			// curfew", "the government lifted the state of emergency": a
+			// domestic act is directed at the country where it happens
+			if t := d.domesticTarget(si, p.trigger, srcs[0], root); t != nil {
+				tgts = []*intelcell.Actor{t}
+			}
 		}
 		if len(tgts) == 0 {
 			// an act with no target ("rebels surrendered", "thousands
@@ -311,6 +391,48 @@ func (d *doc) emit(si int, ps []pending) {
 	}
 }
 
+// jointExercise reports whether a show of force is a military exercise held
+// by the forces of more than one country.
+func (d *doc) jointExercise(p pending, srcs []*intelcell.Actor) bool {
+	if !strings.Contains(p.pattern, "exercise") && !strings.Contains(p.pattern, "war game") && !strings.Contains(p.pattern, "drill") &&
+		!strings.Contains(p.pattern, "maneuver") && !strings.Contains(p.pattern, "manoeuvre") {
+		return false
+	}
+	for _, a := range srcs[1:] {
+		if a != nil && srcs[0] != nil && a.CountryCode() != "" && a.CountryCode() != srcs[0].CountryCode() {
+			return true
+		}
+	}
+	return false
+}
+
+// domesticRoots are acts that, with no target named, are done to the
+// actor's own country: concessions (08), protests (14), coercion (17).
+var domesticRoots = map[string]bool{"08": true, "14": true, "17": true}
+
+// domesticTarget returns the country a domestic act with no named target is
+// directed at: for a protest the country where it happens, else the
+// source's own; nil when the source is that country itself or has none.
+func (d *doc) domesticTarget(si, trigger int, src *intelcell.Actor, root string) *intelcell.Actor {
+	if src == nil || src.Kind == intelcell.KindIGO || src.Kind == intelcell.KindNGO {
+		return nil
+	}
+	c := src.CountryCode()
+	if root == "14" || c == "" {
+		if lc := d.locationOf(si, trigger); lc != "" {
+			c = lc
+		}
+	}
+	if c == "" || src.Code == c {
+		return nil
+	}
+	e := d.kb.Country(c)
+	if e == nil {
+		return nil
+	}
+	return d.actorOf(e, kb.FormName)
+}
+
 // reciprocal roots: a coordinated subject with no target acts on itself
 // ("Hamas and Fatah clashed", "the two sides agreed").
 var reciprocal = map[string]bool{"03": true, "04": true, "05": true, "06": true, "19": true}
@@ -323,10 +445,20 @@ func (d *doc) addEvent(si int, p pending, s, t *intelcell.Actor, seen map[string
 	if t != nil {
 		key += "|" + t.Code + "|" + t.Name
 	}
-	if seen[key] {
+	// "demolished Palestinian homes and civilian buildings": one act of one
+	// trigger on actors that only a role names (no person, no organisation
+	// of their own) is one event per coded dyad
+	roleKey := ""
+	if (s == nil || s.Kind != intelcell.KindPerson) && t != nil && t.Kind == intelcell.KindState && strings.Contains(t.ID, ":") {
+		roleKey = key[:strings.LastIndexByte(key, '|')] + "|trigger " + strconv.Itoa(p.trigger)
+	}
+	if seen[key] || roleKey != "" && seen[roleKey] {
 		return
 	}
 	seen[key] = true
+	if roleKey != "" {
+		seen[roleKey] = true
+	}
 	d.events = append(d.events, d.makeEvent(si, p, s, t))
 }
 

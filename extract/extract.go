@@ -171,8 +171,9 @@ type doc struct {
 	sdates  []string // sentence index → resolved date of the sentence, "" for none
 	events  []intelcell.Event
 	quotes  []intelcell.Quote
-	said    []int   // per sentence: the token of a reporting verb whose speaker is set
-	main    *string // the report's main country, once computed
+	said    []int    // per sentence: the token of a reporting verb whose speaker is set
+	main    *string  // the report's main country, once computed
+	bgs     [][]bool // per sentence: the tokens in subordinate parts, once computed
 }
 
 func (d *doc) run() {

@@ -3,6 +3,7 @@ package extract
 import (
 	"strings"
 
+	"github.com/intelcell/intelcell"
 	"github.com/intelcell/intelcell/cameo"
 	"github.com/intelcell/intelcell/lex"
 )
@@ -161,6 +162,11 @@ func (d *doc) nounEvents(si int, verbs []pending, inDenial func(int) bool) []pen
 				}
 			}
 		}
+		if r := cameo.Root(p.code); r == "19" && singular(t.Norm) == "strike" && labourActors(p.src) {
+			// "workers ... on the first day of an open-ended strike": a
+			// strike by workers or students is a labour strike (CAMEO 143)
+			p.code = "143"
+		}
 		// a nominal event needs both sides: "the ISIS war" alone codes nothing
 		if p.src != nil && (p.tgt != nil || p.light) {
 			out = append(out, d.finishNoun(p))
@@ -177,6 +183,16 @@ func (d *doc) finishNoun(p pending) pending {
 	return p
 }
 
+// labourActors reports whether the actors are workers, students or farmers.
+func labourActors(as []*intelcell.Actor) bool {
+	for _, a := range as {
+		if a != nil && (strings.HasSuffix(a.Code, "LAB") || strings.HasSuffix(a.Code, "EDU") || strings.HasSuffix(a.Code, "AGR")) {
+			return true
+		}
+	}
+	return false
+}
+
 // modifiesAgent reports whether the word after k is an agent word, so the
 // noun at k only modifies it.
 func (d *doc) modifiesAgent(k int) bool {
@@ -184,8 +200,15 @@ func (d *doc) modifiesAgent(k int) bool {
 		return false
 	}
 	a, _ := d.agentAt(k + 1)
-	return a != nil
+	return a != nil || modifiedHeads[d.toks[k+1].Norm]
 }
+
+// modifiedHeads are nouns that an event noun before them only describes:
+// "truce monitors", "aid convoys", "ceasefire line", "strike deadline".
+var modifiedHeads = set("monitor", "monitors", "observer", "observers", "convoy", "convoys", "worker", "workers",
+	"inspector", "inspectors", "agency", "agencies", "envoy", "envoys", "negotiator", "negotiators", "team", "teams",
+	"line", "lines", "zone", "zones", "deadline", "deadlines", "commission", "committee", "mechanism", "violation",
+	"violations", "talks")
 
 // nounReading reports whether an ambiguous word (attack, strike, talks)
 // reads as a noun at k: after a determiner, a number, a possessive or a

@@ -32,6 +32,9 @@ func (d *doc) matchPattern(pt []kb.PatTok, i, end int, m *match) bool {
 	switch el := pt[0]; el.Kind {
 	case kb.PatSkip:
 		for k := i; k <= end+1 && k <= i+6; k++ {
+			if k > i && d.skipBarrier(k-1) {
+				break
+			}
 			if d.matchPattern(pt[1:], k, end, m) {
 				return true
 			}
@@ -100,6 +103,29 @@ func (d *doc) matchPattern(pt []kb.PatTok, i, end int, m *match) bool {
 		}
 		return false
 	}
+}
+
+// skipBarrier reports whether a pattern's "*" may not skip token k because
+// a new clause starts there: "announced on Monday that he will withdraw
+// weapons", "announced it would prohibit all aid", "arrested 20 students as
+// the opposition threatened".
+func (d *doc) skipBarrier(k int) bool {
+	t := &d.toks[k]
+	if t.Kind != lex.Word {
+		return t.Text == ";" || t.Text == ":"
+	}
+	switch n := t.Norm; {
+	case n == "that" || n == "which" || n == "who" || n == "whom" || n == "whose" || n == "unless" || n == "if" ||
+		n == "because" || n == "although" || n == "though" || n == "whereas" || n == "while":
+		return !(n == "that" && d.apAt[k] >= 0)
+	case modals[n] || n == "he" || n == "she" || n == "they" || n == "we":
+		return true
+	case n == "it":
+		return k+1 < len(d.toks) && isAux(&d.toks[k+1])
+	case clauseConjunctions[n] || n == "as":
+		return d.clauseFollows(k)
+	}
+	return false
 }
 
 // insidePhrase reports whether token e is a modifier inside an actor phrase

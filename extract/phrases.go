@@ -103,6 +103,9 @@ func (d *doc) chunkable(i int, inChunk bool, prevKind int, detStart bool) bool {
 		if prevKind == pkAdj && i > 0 && (strings.HasSuffix(n, "ed") && pluralLike(d.toks[i-1].Norm) || d.irregularPast(n)) {
 			return false // "army bulldozers demolished", "coalition aircraft struck": a noun, then its verb
 		}
+		if prevKind == pkAdj && (strings.HasSuffix(n, "ed") || d.irregularPast(n)) && i+1 < len(d.toks) && determiners[d.toks[i+1].Norm] {
+			return false // "the Islamic Jihad movement rejected an invitation": a past verb before its object
+		}
 		return inChunk && (prevKind == pkDet || prevKind == pkAdj || prevKind == pkNum || prevKind == pkDemonym || prevKind == pkPoss ||
 			detStart && prevKind == pkName && !d.peopleBefore(i) && !strings.HasSuffix(n, "ed") && !d.irregularPast(n))
 	}

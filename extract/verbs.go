@@ -24,6 +24,9 @@ type verbGroup struct {
 	obligation bool
 	// speculative: "may have interfered", "could attack" — possible, not stated
 	speculative bool
+	// preparing: under "prepared to" used as a verb ("the army prepared to
+	// attack"): a violent act prepared is a mobilisation of force
+	preparing bool
 	// unasserted: a purpose infinitive or a gerund after a preposition ("to
 	// avoid", "for signing", "aimed at ending"): not stated as happening
 	unasserted bool
@@ -185,6 +188,12 @@ done:
 		if lem == "" && (t.Norm == "order" || t.Norm == "ordered" || t.Norm == "plans" || t.Norm == "plan") {
 			lem = "plan"
 		}
+		if lem != "" && !intentAdjectives[t.Norm] && d.nounUse(o) {
+			// "rejected a US offer to host a summit", "plans to sell arms":
+			// what a noun proposes is not stated as happening
+			g.unasserted = true
+			lem = ""
+		}
 		if lem != "" {
 			og := d.group(o)
 			g.intentOf = o
@@ -195,10 +204,15 @@ done:
 				g.denied = true
 			case "unable":
 				g.unasserted = true // "was unable to verify": nothing was done
-			case "threaten", "vow", "warn":
+			case "threaten", "vow", "warn", "swear":
 				g.threat = true
+			case "prepare":
+				// "the army prepared to resume shelling": readying force,
+				// not a statement; "is prepared to talk" is a willingness
+				g.intent = true
+				g.preparing = o > s.First && !beForms[d.toks[o-1].Norm]
 			case "seem", "appear", "try", "attempt", "move", "continue", "begin", "start", "resume", "proceed", "keep", "go", "manage",
-				"able", "going", "set", "poised", "due", "likely", "expect", "about":
+				"able", "going", "set", "poised", "due", "likely", "expect", "about", "decide":
 				// "appeared to coordinate", "is set to meet": the act itself,
 				// stated with less certainty or planned in the near future
 				g.intent = g.modal
@@ -223,6 +237,30 @@ done:
 		g.intent = true
 	}
 	return g
+}
+
+// nounUse reports whether the word at k (an intent word such as "offer",
+// "plan", "attempt", "bid") is used as a noun: after a determiner, a
+// possessive or an adjective, or after a name or demonym that modifies it
+// ("a US offer", "the Russian proposal").
+func (d *doc) nounUse(k int) bool {
+	n := d.toks[k].Norm
+	if strings.HasSuffix(n, "ed") || strings.HasSuffix(n, "ing") || k == 0 {
+		return false
+	}
+	if d.nounReading(k) {
+		return true
+	}
+	ap := d.apAt[k-1]
+	if ap < 0 || d.apAt[k] >= 0 {
+		return false
+	}
+	ph := d.aps[ap]
+	if !determiners[d.toks[ph.first].Norm] {
+		return false
+	}
+	mi := d.mentAt[k-1]
+	return mi >= 0 && !(d.ments[mi].form == kb.FormDemonym && d.peopleDemonym(mi))
 }
 
 // assertingPreps before a gerund still tell of something that happened:

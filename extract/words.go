@@ -57,7 +57,7 @@ var (
 	// intent verbs: "X agreed to DO", "X vowed to DO" code DO as an intent or threat.
 	intentVerbs = set("agree", "pledge", "promise", "vow", "offer", "plan", "intend", "decide", "want", "seek",
 		"aim", "hope", "prepare", "propose", "threaten", "expect", "wish", "commit", "resolve", "undertake",
-		"consider", "mull", "weigh", "vote", "move", "try", "attempt", "seem", "appear", "refuse", "fail", "decline")
+		"consider", "mull", "weigh", "vote", "move", "try", "attempt", "seem", "appear", "refuse", "fail", "decline", "swear")
 	// aspect verbs: "began to withdraw", "continued to attack" state the act itself.
 	aspectVerbs = set("begin", "start", "continue", "resume", "proceed", "keep", "go", "try", "attempt", "seem",
 		"appear", "move", "manage")
@@ -80,7 +80,8 @@ var (
 	// quantityNouns head a quantity phrase: "thousands of students".
 	quantityNouns = set("thousands", "hundreds", "dozens", "tens", "millions", "scores", "group", "groups", "number",
 		"crowd", "crowds", "band", "bands", "some", "many", "most", "all", "none", "one", "two", "three", "several",
-		"majority", "handful", "contingent", "team", "delegation", "column", "convoy", "unit", "batch", "patch")
+		"majority", "handful", "contingent", "team", "delegation", "column", "convoy", "unit", "batch", "patch",
+		"deployment", "detachment", "wave", "squad")
 	monthNames = set("january", "february", "march", "april", "may", "june", "july", "august", "september",
 		"october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
 	dayNames = map[string]int{"sunday": 0, "monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6}
