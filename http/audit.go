@@ -83,6 +83,17 @@ func auditOf(rt Route, r *nethttp.Request, w nethttp.ResponseWriter, status int,
 		e.Action, e.Target, e.Detail = intelcell.AuditSearch, "reports", canonicalQuery(q)
 	case "GET /api/v1/actors/{id}":
 		e.Action, e.Target, e.Object = intelcell.AuditRead, "actor", r.PathValue("id")
+	case "POST /api/v1/merged-events/decisions":
+		// An analyst's ruling on two events: who (the entry's org and
+		// token), what kind, which events (as sent: event or merged-event
+		// ids). The entry names no report, so only the deciding org and cell
+		// admins read it.
+		e.Action, e.Target = intelcell.AuditCreate, "decision"
+		var d decisionRequest
+		if json.Unmarshal(body, &d) == nil {
+			e.Object = d.A + " " + d.B
+			e.Detail = url.Values{"kind": {d.Kind}, "a": {d.A}, "b": {d.B}}.Encode()
+		}
 	case "GET /api/v1/audit":
 		e.Action, e.Target, e.Detail, e.ReportID = intelcell.AuditRead, "audit", canonicalQuery(q), q.Get("report")
 	default:
@@ -135,7 +146,7 @@ func (b *bodyTap) Read(p []byte) (int, error) {
 
 // tapBody wraps the body of a change whose detail the log keeps.
 func tapBody(rt Route, r *nethttp.Request) *bodyTap {
-	if rt.Method != "PUT" || r.Body == nil {
+	if (rt.Method != "PUT" && rt.Method+" "+rt.Path != "POST /api/v1/merged-events/decisions") || r.Body == nil {
 		return nil
 	}
 	t := &bodyTap{ReadCloser: r.Body}

@@ -468,6 +468,29 @@ func TestLeakMergedEventsNeverRevealInvisibleReports(t *testing.T) {
 	if len(asA.Merged) < 2 {
 		t.Errorf("A's split decision not applied for A: %+v", asA.Merged)
 	}
+	// A's decisions are in the audit log, attributed to A with their kind
+	// and events; B's view of the log has no trace of them.
+	e.srv.FlushAudit()
+	var logA struct{ Entries []intelcell.AuditEntry }
+	e.getJSON("orgA/analyst", "/api/v1/audit?limit=1000", &logA)
+	var kinds []string
+	for _, en := range logA.Entries {
+		if en.Target == "decision" {
+			if en.OrgName != "orgA" || en.TokenID == "" || en.Action != intelcell.AuditCreate || en.Status != 201 || !strings.Contains(en.Object, secretA+"-0") {
+				t.Errorf("decision audit entry %+v", en)
+			}
+			kinds = append(kinds, en.Detail)
+		}
+	}
+	if len(kinds) != 2 || !strings.Contains(strings.Join(kinds, " "), "kind=join") || !strings.Contains(strings.Join(kinds, " "), "kind=split") {
+		t.Errorf("A's audit log has decisions %v, want a join and a split", kinds)
+	}
+	_, logB := e.get("orgB/analyst", "/api/v1/audit?limit=1000")
+	for _, secret := range []string{secretA, secretA2, `"decision"`} {
+		if strings.Contains(string(logB), secret) {
+			t.Errorf("B's audit log reveals %s", secret)
+		}
+	}
 	// B may not make decisions about A's events: 404 like a missing event
 	c1, b1 := e.do("POST", "/api/v1/merged-events/decisions", "orgB/analyst", fmt.Sprintf(`{"kind":"join","a":%q,"b":%q}`, pubB+"-0", secretA+"-0"))
 	c2, b2 := e.do("POST", "/api/v1/merged-events/decisions", "orgB/analyst", fmt.Sprintf(`{"kind":"join","a":%q,"b":%q}`, pubB+"-0", missingID+"-0"))
