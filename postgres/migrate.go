@@ -171,6 +171,8 @@ CREATE INDEX places_name ON places(name);
 `,
 	// 2: the hash-chained audit log and per-org default releases (audit.go).
 	auditMigration,
+	// 3: feed subscriptions and the items already handled (feed.go).
+	feedMigration,
 }
 
 // migrate applies pending migrations. A session advisory lock keyed by the
