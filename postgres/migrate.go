@@ -173,6 +173,8 @@ CREATE INDEX places_name ON places(name);
 	auditMigration,
 	// 3: feed subscriptions and the items already handled (feed.go).
 	feedMigration,
+	// 4: report signatures, merged-event names and analysts' decisions (fusion.go).
+	fusionMigration,
 }
 
 // migrate applies pending migrations. A session advisory lock keyed by the
