@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"strings"
 	"time"
@@ -81,28 +80,13 @@ func eventWhere(v intelcell.Viewer, f intelcell.EventFilter, withCursor bool) (s
 		add("r.id = ?", f.Report)
 	}
 	if withCursor && f.Cursor != "" {
-		date, id, ok := decodeCursor(f.Cursor)
-		if !ok {
-			return "", nil, intelcell.Errorf(intelcell.EINVALID, "bad cursor")
+		date, id, err := intelcell.DecodeEventCursor(f.Cursor)
+		if err != nil {
+			return "", nil, err
 		}
 		add("(e.date < ? OR (e.date = ? AND e.id < ?))", date, date, id)
 	}
 	return strings.Join(conds, " AND "), args, nil
-}
-
-// A cursor names the last event of a page by (date, id), the sort key; it
-// says nothing about events the viewer cannot see.
-func encodeCursor(date, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(date + "|" + id))
-}
-
-func decodeCursor(c string) (string, string, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return "", "", false
-	}
-	date, id, ok := strings.Cut(string(b), "|")
-	return date, id, ok && checkDate("cursor", date) == nil
 }
 
 // FindEvents returns visible events matching f, newest first.
@@ -146,7 +130,7 @@ func (db *DB) FindEvents(ctx context.Context, v intelcell.Viewer, f intelcell.Ev
 	if len(out) > limit {
 		out = out[:limit]
 		last := out[limit-1]
-		next = encodeCursor(last.Date, last.ID)
+		next = intelcell.EncodeEventCursor(last.Date, last.ID)
 	}
 	return out, next, nil
 }
