@@ -2,6 +2,7 @@ package intelcell
 
 import (
 	"encoding/base64"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -28,4 +29,23 @@ func DecodeEventCursor(cursor string) (date, id string, err error) {
 		return "", "", Errorf(EINVALID, "bad cursor")
 	}
 	return date, id, nil
+}
+
+// EncodeSearchCursor returns the page cursor of a full-text search that
+// resumes at offset, the number of matches on the pages before it.
+func EncodeSearchCursor(offset int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(offset)))
+}
+
+// DecodeSearchCursor reads a cursor made by EncodeSearchCursor and returns
+// its offset. Anything else is EINVALID "bad cursor".
+func DecodeSearchCursor(cursor string) (offset int, err error) {
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err == nil {
+		offset, err = strconv.Atoi(strings.TrimPrefix(string(b), "o:"))
+	}
+	if err != nil || offset < 0 || !strings.HasPrefix(string(b), "o:") {
+		return 0, Errorf(EINVALID, "bad cursor")
+	}
+	return offset, nil
 }

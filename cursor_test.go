@@ -24,3 +24,17 @@ func TestEventCursor(t *testing.T) {
 		}
 	}
 }
+
+func TestSearchCursor(t *testing.T) {
+	for _, n := range []int{0, 1, 20, 1 << 40} {
+		if got, err := DecodeSearchCursor(EncodeSearchCursor(n)); err != nil || got != n {
+			t.Errorf("%d: got %d %v", n, got, err)
+		}
+	}
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	for _, bad := range []string{"", "!!!", enc("20"), enc("o:"), enc("o:-1"), enc("o:x"), enc("t:20:0"), EncodeEventCursor("2020-01-15", "x")} {
+		if _, err := DecodeSearchCursor(bad); ErrorCode(err) != EINVALID {
+			t.Errorf("cursor %q: %v", bad, err)
+		}
+	}
+}
