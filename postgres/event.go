@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -83,29 +82,14 @@ func eventWhere(v intelcell.Viewer, f intelcell.EventFilter, withCursor bool, a 
 		conds = append(conds, "r.id = "+a.add(clean(f.Report)))
 	}
 	if withCursor && f.Cursor != "" {
-		date, id, ok := decodeCursor(f.Cursor)
-		if !ok {
-			return "", intelcell.Errorf(intelcell.EINVALID, "bad cursor")
+		date, id, err := intelcell.DecodeEventCursor(f.Cursor)
+		if err != nil {
+			return "", err
 		}
 		d, i := a.add(date), a.add(clean(id))
 		conds = append(conds, "(e.date < "+d+" OR (e.date = "+d+" AND e.id < "+i+"))")
 	}
 	return strings.Join(conds, " AND "), nil
-}
-
-// A cursor names the last event of a page by (date, id), the sort key; it
-// says nothing about events the viewer cannot see.
-func encodeCursor(date, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(date + "|" + id))
-}
-
-func decodeCursor(c string) (string, string, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return "", "", false
-	}
-	date, id, ok := strings.Cut(string(b), "|")
-	return date, id, ok && checkDate("cursor", date) == nil
 }
 
 // FindEvents returns visible events matching f, newest first.
@@ -144,7 +128,7 @@ func (db *DB) FindEvents(ctx context.Context, v intelcell.Viewer, f intelcell.Ev
 	if len(out) > limit {
 		out = out[:limit]
 		last := out[limit-1]
-		next = encodeCursor(last.Date, last.ID)
+		next = intelcell.EncodeEventCursor(last.Date, last.ID)
 	}
 	return out, next, nil
 }

@@ -81,7 +81,9 @@ func actorCols(a *intelcell.Actor) (id, code, country string) {
 // FinishJobs records job results in one transaction. A result for a job
 // whose lease was taken over by another worker is ignored. The jobs' rows
 // are locked first (in id order, so that finishers never deadlock), the
-// Documents' derived rows are written with COPY.
+// Documents' derived rows are written with COPY, and what fusion keeps of a
+// Document (report signature, merged-event names: saveFusion) is written
+// in the same transaction.
 func (db *DB) FinishJobs(ctx context.Context, results []intelcell.JobResult) error {
 	if len(results) == 0 {
 		return nil
@@ -118,6 +120,7 @@ func (db *DB) FinishJobs(ctx context.Context, results []intelcell.JobResult) err
 		var done []int64 // report seqs
 		var doneJobs []int64
 		var events, mentions, quotes, places [][]any
+		var named []fusionEvent // fusion.go
 		for _, res := range results {
 			j := res.Job
 			h, ok := current[j.ID]
@@ -155,6 +158,7 @@ func (db *DB) FinishJobs(ctx context.Context, results []intelcell.JobResult) err
 				return err
 			}
 			events = append(events, rows.events...)
+			named = append(named, rows.named...)
 			mentions = append(mentions, rows.mentions...)
 			quotes = append(quotes, rows.quotes...)
 			places = append(places, rows.places...)
@@ -188,11 +192,14 @@ func (db *DB) FinishJobs(ctx context.Context, results []intelcell.JobResult) err
 				return fmt.Errorf("copy %s: %w", c.table, err)
 			}
 		}
-		return nil
+		return saveFusion(ctx, tx, done, named) // fusion.go
 	})
 }
 
-type derived struct{ events, mentions, quotes, places [][]any }
+type derived struct {
+	events, mentions, quotes, places [][]any
+	named                            []fusionEvent // the events, for their merged-event names
+}
 
 // derivedRows returns the rows a Document adds to events, mentions, quotes
 // and places.
@@ -218,7 +225,9 @@ func derivedRows(seq int64, reportID string, d *intelcell.Document) (derived, er
 		if date == "" {
 			date = d.Date
 		}
-		out.events = append(out.events, []any{seq, int32(i), reportID + "-" + strconv.Itoa(i), clean(date), clean(e.Cameo), clean(root), clean(e.Plover),
+		id := reportID + "-" + strconv.Itoa(i)
+		out.named = append(out.named, fusionEvent{id: id, seq: seq, n: int32(i)})
+		out.events = append(out.events, []any{seq, int32(i), id, clean(date), clean(e.Cameo), clean(root), clean(e.Plover),
 			sid, scode, sc, tid, tcode, tc, e.Negated, lat, lon, string(eb)})
 	}
 	for i, m := range d.Mentions {

@@ -171,6 +171,10 @@ CREATE INDEX places_name ON places(name);
 `,
 	// 2: the hash-chained audit log and per-org default releases (audit.go).
 	auditMigration,
+	// 3: feed subscriptions and the items already handled (feed.go).
+	feedMigration,
+	// 4: report signatures, merged-event names and analysts' decisions (fusion.go).
+	fusionMigration,
 }
 
 // migrate applies pending migrations. A session advisory lock keyed by the

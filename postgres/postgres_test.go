@@ -78,6 +78,12 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) intelcell.Store { return open(t) })
 }
 
+// TestFeeds runs the feed service's conformance tests (storetest.RunFeeds).
+func TestFeeds(t *testing.T) {
+	serverURL(t)
+	storetest.RunFeeds(t, func(t *testing.T) intelcell.Store { return open(t) })
+}
+
 // TestConcurrentMigrations starts several stores on one new schema at the
 // same moment: the advisory lock lets exactly one apply each migration.
 func TestConcurrentMigrations(t *testing.T) {

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -248,12 +247,9 @@ func (db *DB) SearchReports(ctx context.Context, v intelcell.Viewer, f intelcell
 	limit := clampLimit(f.Limit, 20, 100)
 	offset := 0
 	if f.Cursor != "" {
-		b, err := base64.RawURLEncoding.DecodeString(f.Cursor)
-		if err == nil {
-			offset, err = strconv.Atoi(strings.TrimPrefix(string(b), "o:"))
-		}
-		if err != nil || offset < 0 || !strings.HasPrefix(string(b), "o:") {
-			return nil, "", intelcell.Errorf(intelcell.EINVALID, "bad cursor")
+		var err error
+		if offset, err = intelcell.DecodeSearchCursor(f.Cursor); err != nil {
+			return nil, "", err
 		}
 	}
 	var a args
@@ -305,7 +301,7 @@ func (db *DB) SearchReports(ctx context.Context, v intelcell.Viewer, f intelcell
 	next := ""
 	if len(out) > limit {
 		out = out[:limit]
-		next = base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(offset+limit)))
+		next = intelcell.EncodeSearchCursor(offset + limit)
 	}
 	for _, r := range out {
 		redact(v, r)

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"cmp"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -111,9 +110,9 @@ func eventWhere(v intelcell.Viewer, f intelcell.EventFilter, withCursor bool, dr
 		add("r.id = ?", f.Report)
 	}
 	if withCursor && f.Cursor != "" {
-		date, id, ok := decodeCursor(f.Cursor)
-		if !ok {
-			return "", nil, intelcell.Errorf(intelcell.EINVALID, "bad cursor")
+		date, id, err := intelcell.DecodeEventCursor(f.Cursor)
+		if err != nil {
+			return "", nil, err
 		}
 		add("("+col("date", "e.date")+" < ? OR ("+col("date", "e.date")+" = ? AND e.id < ?))", date, date, id)
 	}
@@ -220,21 +219,6 @@ func (db *DB) limits() (planCap, walkWindow int) {
 	return cmp.Or(db.planCap, defaultPlanCap), cmp.Or(db.walkWindow, defaultWalkWindow)
 }
 
-// A cursor names the last event of a page by (date, id), the sort key; it
-// says nothing about events the viewer cannot see.
-func encodeCursor(date, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(date + "|" + id))
-}
-
-func decodeCursor(c string) (string, string, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return "", "", false
-	}
-	date, id, ok := strings.Cut(string(b), "|")
-	return date, id, ok && checkDate("cursor", date) == nil
-}
-
 // FindEvents returns visible events matching f, newest first.
 func (db *DB) FindEvents(ctx context.Context, v intelcell.Viewer, f intelcell.EventFilter) ([]*intelcell.StoredEvent, string, error) {
 	where, args, common, err := db.planEvents(ctx, v, f, true)
@@ -249,7 +233,7 @@ func (db *DB) FindEvents(ctx context.Context, v intelcell.Viewer, f intelcell.Ev
 		// it is older); otherwise the whole query runs below.
 		win, wargs := `SELECT report_seq, n FROM events INDEXED BY events_date`, []any{}
 		if withCursor := f.Cursor != ""; withCursor {
-			date, id, _ := decodeCursor(f.Cursor)
+			date, id, _ := intelcell.DecodeEventCursor(f.Cursor)
 			win += ` WHERE date < ? OR (date = ? AND id < ?)`
 			wargs = append(wargs, date, date, id)
 		}
@@ -303,7 +287,7 @@ func (db *DB) eventPage(ctx context.Context, keys string, args []any, limit int)
 	if len(out) > limit {
 		out = out[:limit]
 		last := out[limit-1]
-		next = encodeCursor(last.Date, last.ID)
+		next = intelcell.EncodeEventCursor(last.Date, last.ID)
 	}
 	return out, next, nil
 }

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -216,12 +215,9 @@ func (db *DB) SearchReports(ctx context.Context, v intelcell.Viewer, f intelcell
 	limit := clampLimit(f.Limit, 20, 100)
 	offset := 0
 	if f.Cursor != "" {
-		b, err := base64.RawURLEncoding.DecodeString(f.Cursor)
-		if err == nil {
-			offset, err = strconv.Atoi(strings.TrimPrefix(string(b), "o:"))
-		}
-		if err != nil || offset < 0 || !strings.HasPrefix(string(b), "o:") {
-			return nil, "", intelcell.Errorf(intelcell.EINVALID, "bad cursor")
+		var err error
+		if offset, err = intelcell.DecodeSearchCursor(f.Cursor); err != nil {
+			return nil, "", err
 		}
 	}
 	vis, vargs := visWhere(v)
@@ -260,7 +256,7 @@ func (db *DB) SearchReports(ctx context.Context, v intelcell.Viewer, f intelcell
 	next := ""
 	if len(seqs) > limit {
 		seqs = seqs[:limit]
-		next = base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(offset+limit)))
+		next = intelcell.EncodeSearchCursor(offset + limit)
 	}
 	if len(seqs) == 0 {
 		return nil, "", nil

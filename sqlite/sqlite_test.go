@@ -40,6 +40,11 @@ func TestConformanceSmallPlans(t *testing.T) {
 	}
 }
 
+// TestFeeds runs the feed service's conformance tests (storetest.RunFeeds).
+func TestFeeds(t *testing.T) {
+	storetest.RunFeeds(t, func(t *testing.T) intelcell.Store { return open(t) })
+}
+
 func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()

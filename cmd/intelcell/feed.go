@@ -12,6 +12,8 @@ import (
 
 	"github.com/intelcell/intelcell"
 	"github.com/intelcell/intelcell/ingest"
+	"github.com/intelcell/intelcell/postgres"
+	"github.com/intelcell/intelcell/sqlite"
 )
 
 // releaseFlagSet adds --audience, --tlp, --groups and --attribution (as
@@ -45,6 +47,14 @@ func releaseFlagSet(fs *flag.FlagSet) func() (intelcell.Release, error) {
 	}
 }
 
+// Both stores keep feeds, so the feed command and serve's poller work with
+// --data and with --db alike; feedStore's check only matters for a store
+// added later.
+var (
+	_ ingest.FeedStore = (*sqlite.DB)(nil)
+	_ ingest.FeedStore = (*postgres.DB)(nil)
+)
+
 // feedStore returns the store's feed support, or an error if it has none.
 func feedStore(db any) (ingest.FeedStore, error) {
 	fs, ok := db.(ingest.FeedStore)
@@ -55,11 +65,17 @@ func feedStore(db any) (ingest.FeedStore, error) {
 }
 
 // startFeedPolling polls every feed of db every interval in the background
-// until ctx is done (intelcell serve). It does nothing for a store without
-// feed support.
+// until ctx is done (intelcell serve). For a store without feed support it
+// logs that polling is off and does nothing.
 func startFeedPolling(ctx context.Context, db any, wake func(), logger *slog.Logger, allowPrivate bool, interval time.Duration) {
+	if interval <= 0 {
+		return
+	}
 	fs, err := feedStore(db)
-	if err != nil || interval <= 0 {
+	if err != nil {
+		if logger != nil {
+			logger.Warn("feed polling off", "err", err)
+		}
 		return
 	}
 	p := &ingest.Poller{Store: fs, Fetcher: ingest.NewFetcher(ingest.Guard{AllowPrivate: allowPrivate}), Wake: wake, Logger: logger}

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,10 +19,10 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// TestAdminAndIngestOnPostgres runs the admin commands and ingest against
-// PostgreSQL (--db, the schema named in the URL), then reads what they
-// wrote through the store. It skips without INTELCELL_TEST_POSTGRES.
-func TestAdminAndIngestOnPostgres(t *testing.T) {
+// postgresURL returns the URL of a new schema on the test server
+// (INTELCELL_TEST_POSTGRES), dropped when the test ends, or skips the test.
+func postgresURL(t *testing.T) string {
+	t.Helper()
 	base := os.Getenv("INTELCELL_TEST_POSTGRES")
 	if base == "" {
 		t.Skip("PostgreSQL tests skipped: set INTELCELL_TEST_POSTGRES to a server URL, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
@@ -38,7 +42,14 @@ func TestAdminAndIngestOnPostgres(t *testing.T) {
 	if strings.Contains(base, "?") {
 		sep = "&"
 	}
-	db := base + sep + "search_path=" + schema
+	return base + sep + "search_path=" + schema
+}
+
+// TestAdminAndIngestOnPostgres runs the admin commands and ingest against
+// PostgreSQL (--db, the schema named in the URL), then reads what they
+// wrote through the store. It skips without INTELCELL_TEST_POSTGRES.
+func TestAdminAndIngestOnPostgres(t *testing.T) {
+	db := postgresURL(t)
 	for _, args := range [][]string{
 		{"org", "create", "alpha", "--db", db},
 		{"org", "create", "--db", db, "beta"},
@@ -83,5 +94,103 @@ func TestAdminAndIngestOnPostgres(t *testing.T) {
 	}
 	if n, _, err := intelcell.VerifyAudit(ctx, s); err != nil || n == 0 {
 		t.Errorf("audit: %d %v", n, err)
+	}
+}
+
+// TestFeedsOnPostgres subscribes to a feed with --db, lists it, polls it
+// once with the feed command, then lets intelcell serve --db poll a second
+// feed on its own and extract the new report.
+func TestFeedsOnPostgres(t *testing.T) {
+	db := postgresURL(t)
+	var srvURL string
+	mux := http.NewServeMux()
+	mux.HandleFunc("/rss", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<rss version="2.0"><channel><title>t</title><item><title>Talks</title><link>%s/p</link><guid>1</guid></item></channel></rss>`, srvURL)
+	})
+	mux.HandleFunc("/p", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "<html><body><p>Russia and Turkey agreed to hold talks in Moscow.</p></body></html>")
+	})
+	mux.HandleFunc("/rss2", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `<rss version="2.0"><channel><title>t</title><item><title>Raid</title><description>Iraqi forces attacked Islamic State positions near Mosul.</description><guid>a</guid></item></channel></rss>`)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	srvURL = srv.URL
+	if out, errOut, code := runCLI(t, "", "org", "create", "wire", "--db", db); code != 0 {
+		t.Fatalf("org create: %d %q %q", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "", "feed", "add", srv.URL+"/rss", "--audience", "cell", "--db", db); code != 0 || !strings.Contains(out, "for org wire") {
+		t.Fatalf("feed add: %d %q %q", code, out, errOut)
+	}
+	if _, errOut, code := runCLI(t, "", "feed", "add", srv.URL+"/rss", "--db", db); code != 1 || !strings.Contains(errOut, "already has feed") {
+		t.Errorf("duplicate feed: exit %d %q", code, errOut)
+	}
+	if _, _, code := runCLI(t, "", "feed", "add", "ftp://x/", "--db", db); code != 1 {
+		t.Errorf("ftp feed: exit %d", code)
+	}
+	if _, errOut, code := runCLI(t, "", "feed", "poll", "--db", db); code != 1 || !strings.Contains(errOut, "not allowed") {
+		t.Errorf("guarded poll: %d %q", code, errOut)
+	}
+	if out, errOut, code := runCLI(t, "", "feed", "poll", "--allow-private-feeds", "--db", db); code != 0 || !strings.Contains(out, "1 items, 1 new reports") {
+		t.Errorf("poll: %d %q %q", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "", "feed", "poll", "--allow-private-feeds", "--db", db); code != 0 || !strings.Contains(out, "1 items, 0 new reports") {
+		t.Errorf("second poll: %d %q %q", code, out, errOut)
+	}
+	out, _, _ := runCLI(t, "", "feed", "list", "--db", db)
+	if !strings.Contains(out, srv.URL+"/rss") || !strings.Contains(out, "audience=cell") || strings.Contains(out, "never") {
+		t.Errorf("feed list: %q", out)
+	}
+	if _, _, code := runCLI(t, "", "feed", "add", srv.URL+"/rss2", "--audience", "cell", "--db", db); code != 0 {
+		t.Fatalf("second feed add: exit %d", code)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	var serveOut, serveErr bytes.Buffer
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--workers", "1",
+			"--allow-private-feeds", "--feed-interval", "200ms"}, strings.NewReader(""), &serveOut, &serveErr)
+	}()
+	s, err := postgres.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	v, err := s.OrgViewer(context.Background(), "wire", intelcell.RoleReader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		st, err := s.QueueStats(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st["report_done"] == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			<-done
+			t.Fatalf("serve did not poll and extract the feeds' two reports within a minute\n%s\n%s", serveOut.String(), serveErr.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("serve exit %d: %s", code, serveErr.String())
+	}
+	// Both reports are the org's, released to the cell, and extracted.
+	if n, err := s.CountReports(context.Background(), v, "Mosul"); err != nil || n != 1 {
+		t.Errorf("the second feed's report: %d (%v)", n, err)
+	}
+	if n, err := s.CountEvents(context.Background(), v, intelcell.EventFilter{}); err != nil || n == 0 {
+		t.Errorf("%d events (%v)", n, err)
+	}
+	feeds, err := s.FindFeeds(context.Background())
+	if err != nil || len(feeds) != 2 || feeds[1].Items != 1 || feeds[1].Polled == nil || feeds[1].Error != "" || feeds[0].Items != 1 {
+		t.Errorf("feeds after serve: %v %+v", err, feeds)
 	}
 }
