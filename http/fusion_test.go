@@ -199,6 +199,9 @@ func expectMerged(v intelcell.Viewer, reports []*fuseReport, ds []fuse.Decision)
 	return fuse.Merge(items, ds, fuse.Options{}), visible
 }
 
+// fusionCells is how many random cells TestFusionPerViewerProperty checks.
+var fusionCells = 300
+
 // TestFusionPerViewerProperty: for random cells and every viewer (each org
 // and the anonymous viewer), the merged events and corroboration counts the
 // API serves equal fuse.Merge over exactly the events of the reports that
@@ -206,9 +209,9 @@ func expectMerged(v intelcell.Viewer, reports []*fuseReport, ds []fuse.Decision)
 // a report, event or org the viewer may not learn; GET /merged-events/{id}
 // answers 404 exactly when the event naming the merged event is invisible.
 func TestFusionPerViewerProperty(t *testing.T) {
-	cells := 300
+	cells := fusionCells
 	if testing.Short() {
-		cells = 30
+		cells = min(cells, 30)
 	}
 	start := time.Now()
 	var cases, diffs, mergedSeen, multi int

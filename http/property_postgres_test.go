@@ -17,6 +17,25 @@ import (
 // property test against the PostgreSQL store, in a schema of its own that is
 // dropped afterwards. It skips without INTELCELL_TEST_POSTGRES.
 func TestVisibilityPropertyOverHTTPPostgres(t *testing.T) {
+	usePostgres(t)
+	TestVisibilityPropertyOverHTTP(t)
+}
+
+// TestFusionPerViewerPropertyPostgres runs the per-viewer fusion property
+// test (merged events through the fusion cache, with releases changed and
+// decisions recorded between checks) against the PostgreSQL store.
+func TestFusionPerViewerPropertyPostgres(t *testing.T) {
+	usePostgres(t)
+	saved := fusionCells
+	t.Cleanup(func() { fusionCells = saved })
+	fusionCells = 40
+	TestFusionPerViewerProperty(t)
+}
+
+// usePostgres makes the cell tests of t open PostgreSQL stores, each in a
+// schema of its own dropped afterwards; it skips without
+// INTELCELL_TEST_POSTGRES.
+func usePostgres(t *testing.T) {
 	url := os.Getenv("INTELCELL_TEST_POSTGRES")
 	if url == "" {
 		t.Skip("PostgreSQL HTTP property test skipped: set INTELCELL_TEST_POSTGRES, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
@@ -46,5 +65,4 @@ func TestVisibilityPropertyOverHTTPPostgres(t *testing.T) {
 		}
 		return db
 	}
-	TestVisibilityPropertyOverHTTP(t)
 }

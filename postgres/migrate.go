@@ -175,6 +175,8 @@ CREATE INDEX places_name ON places(name);
 	feedMigration,
 	// 4: report signatures, merged-event names and analysts' decisions (fusion.go).
 	fusionMigration,
+	// 5: the generation counter that fusion caches are checked against (generation.go).
+	generationMigration,
 }
 
 // migrate applies pending migrations. A session advisory lock keyed by the
