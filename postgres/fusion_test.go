@@ -147,7 +147,9 @@ func TestFusionMigrationBackfill(t *testing.T) {
 			}
 			// Back to version 3 as the earlier code left it: no signatures
 			// or names; fusion_decisions only if a decision was made.
-			undo := `DROP TABLE report_signatures, fusion_keys; DELETE FROM schema_migrations WHERE version >= 4;`
+			// Later migrations (5: the generation counter) are undone too.
+			undo := `DROP FUNCTION bump_generation() CASCADE; DROP TABLE generation;
+				DROP TABLE report_signatures, fusion_keys; DELETE FROM schema_migrations WHERE version >= 4;`
 			if !hadDecisions {
 				undo += `DROP TABLE fusion_decisions;`
 			}
