@@ -240,9 +240,20 @@ func (s *Server) handleSearch(w nethttp.ResponseWriter, r *nethttp.Request, v in
 	if err != nil {
 		return err
 	}
-	total, err := s.Store.CountReports(r.Context(), v, f.Query)
-	if err != nil {
-		return err
+	// The last page knows the total (unless a relevance search stopped at
+	// the end of its window); only a search with more pages counts its
+	// visible matches.
+	offset := 0
+	if f.Cursor != "" {
+		if offset, err = intelcell.DecodeSearchCursor(f.Cursor); err != nil {
+			return err
+		}
+	}
+	total := offset + len(rs)
+	if next != "" || (f.Sort != intelcell.SortNewest && total >= intelcell.SearchWindow) {
+		if total, err = s.Store.CountReports(r.Context(), v, f.Query); err != nil {
+			return err
+		}
 	}
 	if rs == nil {
 		rs = []*intelcell.Report{}

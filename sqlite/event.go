@@ -27,6 +27,27 @@ INSERT INTO event_bodies (report_seq, n, body) SELECT report_seq, n, body FROM e
 ALTER TABLE events DROP COLUMN body;
 `
 
+// eventScanMigration copies each report's audience and org onto its
+// events (saveDocument writes them with each event; a trigger on reports
+// keeps them in step with every release change) and adds events_scan, an index in date order that holds every
+// column an event filter or the visibility rule reads. Walking it newest
+// first tests each event without reading its row, so a page of events
+// matching common filters is found in milliseconds however large the
+// store (see planEvents). It replaces events_date, its prefix.
+const eventScanMigration = `
+ALTER TABLE events ADD COLUMN audience TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN org_id INTEGER NOT NULL DEFAULT 0;
+UPDATE events SET audience = (SELECT r.audience FROM reports r WHERE r.seq = events.report_seq),
+	org_id = (SELECT r.org_id FROM reports r WHERE r.seq = events.report_seq);
+CREATE TRIGGER events_release AFTER UPDATE OF audience, org_id ON reports BEGIN
+	UPDATE events SET audience = new.audience, org_id = new.org_id WHERE report_seq = new.seq;
+END;
+CREATE INDEX events_scan ON events(date, id, audience, org_id, plover, root, cameo, src_country, tgt_country,
+	src_code, tgt_code, src_id, tgt_id, lat, lon);
+DROP INDEX events_date;
+ANALYZE events;
+`
+
 func isDigits(s string) bool {
 	for _, c := range s {
 		if c < '0' || c > '9' {
@@ -43,14 +64,15 @@ func checkDate(name, s string) error {
 	return nil
 }
 
-// eventWhere builds the WHERE clause of an event query over events e joined
-// to reports r: the visibility rule first, then the filters. driver names
+// eventWhere builds the WHERE clause of an event query over events e (its
+// reports are reached by key, see visEvent): the filters, then the
+// visibility rule. driver names
 // the one filter whose index the query should be driven by ("" lets SQLite
 // choose): the other filters' columns are then written with a unary plus,
 // which keeps SQLite from using their indexes (see planEvents).
 func eventWhere(v intelcell.Viewer, f intelcell.EventFilter, withCursor bool, driver string) (string, []any, error) {
-	vis, args := visWhere(v)
-	conds := []string{vis}
+	var conds []string
+	var args []any
 	add := func(c string, a ...any) { conds = append(conds, c); args = append(args, a...) }
 	// col returns the column reference for a filter: indexable only when
 	// the filter drives the query or none does.
@@ -104,10 +126,10 @@ func eventWhere(v intelcell.Viewer, f intelcell.EventFilter, withCursor bool, dr
 		if q == "" {
 			return "", nil, intelcell.Errorf(intelcell.EINVALID, "q needs at least one word")
 		}
-		add(col("words", "r.seq")+" IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?)", q)
+		add(col("words", "e.report_seq")+" IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH ?)", q)
 	}
 	if f.Report != "" {
-		add("r.id = ?", f.Report)
+		add("e.report_seq = (SELECT seq FROM reports WHERE id = ?)", f.Report)
 	}
 	if withCursor && f.Cursor != "" {
 		date, id, err := intelcell.DecodeEventCursor(f.Cursor)
@@ -116,47 +138,58 @@ func eventWhere(v intelcell.Viewer, f intelcell.EventFilter, withCursor bool, dr
 		}
 		add("("+col("date", "e.date")+" < ? OR ("+col("date", "e.date")+" = ? AND e.id < ?))", date, date, id)
 	}
+	// The visibility test last: SQLite tests the other conditions first, in
+	// order, and they are cheaper than looking up the report.
+	vis, vargs := visEventRow(v)
+	add(vis, vargs...)
 	return strings.Join(conds, " AND "), args, nil
 }
 
 // defaultPlanCap is how many index entries planEvents counts per filter at
 // most.
-const defaultPlanCap = 4000
+const defaultPlanCap = 20000
 
-// planEvents builds the WHERE clause of an event query and picks the
-// filter that drives it. SQLite's planner knows how selective an index is
-// on average, not for the value asked (actor=KNA is rare, plover=AGREE is a
-// quarter of all events), and an OR over four actor columns looks costly
-// to it; left alone it often walks a common filter's index newest first
-// and tests every row, which is slowest exactly when few rows match. So
-// each filter's matches are counted from its own index (index-only, at most
-// planCap entries each) and the query is driven by the rarest; when every
-// filter matches at least planCap events, walking a date-ordered index
-// finds a page quickly and SQLite chooses as before.
+// Plans of an event query (planEvents).
+const (
+	planDriver = "driver" // the rarest filter's own index, then sort
+	planWalk   = "walk"   // events_scan newest first, every test from the index
+)
+
+// planEvents builds the WHERE clause of an event query and chooses its
+// plan. SQLite's planner knows how selective an index is on average, not
+// for the value asked (actor=KNA is rare, plover=AGREE is a quarter of all
+// events), and it ignores LIMIT: left alone it often sorts every visible
+// event of a common filter, or tests every row of one filter for another.
+// So each filter's matches are counted from its own index (index-only, at
+// most planCap entries each), and the cheaper of two plans is taken:
 //
-// common reports that every filter matched planCap events or more: the
-// caller may then first try walkWindow's newest events alone (FindEvents).
-func (db *DB) planEvents(ctx context.Context, v intelcell.Viewer, f intelcell.EventFilter, withCursor bool) (where string, args []any, common bool, err error) {
-	where, args, err = db.planWhere(ctx, v, f, withCursor, &common)
-	return where, args, common, err
-}
-
-func (db *DB) planWhere(ctx context.Context, v intelcell.Viewer, f intelcell.EventFilter, withCursor bool, common *bool) (string, []any, error) {
+//   - driver: read the rarest filter's matches through its index, look up
+//     each event's row to test the rest, sort; costs a row lookup per match.
+//   - walk: walk events_scan newest first within the date range, testing
+//     every filter and the visibility rule from the index entry alone, and
+//     stop at the page's end; costs a fraction of a lookup per entry, for
+//     about limit/density entries, the density estimated from the counts
+//     as if the filters were independent (and every entry of the range
+//     when limit is 0: a count).
+//
+// driver names the filter chosen for the driver plan ("" for a walk).
+func (db *DB) planEvents(ctx context.Context, v intelcell.Viewer, f intelcell.EventFilter, withCursor bool, limit int) (where string, args []any, plan string, err error) {
 	// Validate first: the counts below assume well-formed values.
 	if _, _, err := eventWhere(v, f, withCursor, ""); err != nil {
-		return "", nil, err
+		return "", nil, "", err
 	}
 	if f.Report != "" {
-		return eventWhere(v, f, withCursor, "report")
+		where, args, err := eventWhere(v, f, withCursor, "report")
+		return where, args, planDriver, err
 	}
-	planCap, _ := db.limits()
+	planCap, force := db.limits()
 	capped := func(from string) string {
 		return "(SELECT count(*) FROM (SELECT 1 FROM " + from + " LIMIT " + strconv.Itoa(planCap) + "))"
 	}
 	var names, sel []string
-	var args []any
+	var pargs []any
 	probe := func(name, expr string, a ...any) {
-		names, sel, args = append(names, name), append(sel, expr), append(args, a...)
+		names, sel, pargs = append(names, name), append(sel, expr), append(pargs, a...)
 	}
 	if f.Actor != "" {
 		probe("actor", capped("events WHERE src_id = ?")+"+"+capped("events WHERE tgt_id = ?")+"+"+
@@ -181,73 +214,86 @@ func (db *DB) planWhere(ctx context.Context, v intelcell.Viewer, f intelcell.Eve
 		if to == "" {
 			to = "9999"
 		}
-		probe("date", capped("events WHERE date >= ? AND date <= ?"), from, to)
+		probe("date", capped("events INDEXED BY events_scan WHERE date >= ? AND date <= ?"), from, to)
 	}
 	if strings.TrimSpace(f.Words) != "" {
 		// Reports, not events: a report has a few events.
 		probe("words", "4*"+capped("reports_fts WHERE reports_fts MATCH ?"), ftsQuery(f.Words))
 	}
-	if len(sel) == 0 || len(sel) == 1 && names[0] == "date" {
-		return eventWhere(v, f, withCursor, "")
-	}
-	counts := make([]int, len(sel))
-	dest := make([]any, len(sel))
-	for i := range counts {
-		dest[i] = &counts[i]
-	}
-	if err := db.r.QueryRowContext(ctx, "SELECT "+strings.Join(sel, ", "), args...).Scan(dest...); err != nil {
-		return "", nil, err
-	}
-	best := -1
-	for i, n := range counts {
-		if n < planCap && (best < 0 || n < counts[best]) {
-			best = i
+	// The store's size, from the planner statistics (refreshed by
+	// Optimize); a store never analysed counts as large.
+	total := 1_000_000.0
+	var stat string
+	if db.r.QueryRowContext(ctx, `SELECT stat FROM sqlite_stat1 WHERE tbl = 'events' AND idx = 'events_scan'`).Scan(&stat) == nil {
+		if n, err := strconv.ParseFloat(strings.Fields(stat + " 0")[0], 64); err == nil && n > 0 {
+			total = n
 		}
 	}
-	if best < 0 {
-		*common = true
-		return eventWhere(v, f, withCursor, "")
+	counts := make([]int, len(sel))
+	if len(sel) > 0 {
+		dest := make([]any, len(sel))
+		for i := range counts {
+			dest[i] = &counts[i]
+		}
+		if err := db.r.QueryRowContext(ctx, "SELECT "+strings.Join(sel, ", "), pargs...).Scan(dest...); err != nil {
+			return "", nil, "", err
+		}
 	}
-	return eventWhere(v, f, withCursor, names[best])
+	// A walk reads the entries of the date range (all, without one) until
+	// the page is full; its density is that of the other filters within
+	// the range.
+	best, density, span := -1, 0.5, total // about half of all events are visible to a viewer
+	for i, n := range counts {
+		if names[i] == "date" {
+			span = float64(n)
+			continue
+		}
+		if best < 0 || n < counts[best] {
+			best = i
+		}
+		density *= min(1, float64(n)/total)
+	}
+	// Costs in index-entry reads: a row lookup with its tests costs about
+	// twenty.
+	walk := span
+	if limit > 0 && density > 0 {
+		walk = min(span, float64(limit+1)/density)
+	}
+	plan = planWalk
+	if best >= 0 && 20*float64(counts[best]) < walk {
+		plan = planDriver
+	}
+	if force != "" && (force == planWalk || best >= 0) {
+		plan = force
+	}
+	if plan == planWalk {
+		where, args, err := eventWhere(v, f, withCursor, "date")
+		return where, args, planWalk, err
+	}
+	where, args, err = eventWhere(v, f, withCursor, names[best])
+	return where, args, planDriver, err
 }
 
-// defaultWalkWindow is how many of the newest events (after the cursor)
-// FindEvents first looks through when every filter is common.
-const defaultWalkWindow = 5000
+func (db *DB) limits() (planCap int, force string) {
+	return cmp.Or(db.planCap, defaultPlanCap), db.forcePlan
+}
 
-func (db *DB) limits() (planCap, walkWindow int) {
-	return cmp.Or(db.planCap, defaultPlanCap), cmp.Or(db.walkWindow, defaultWalkWindow)
+// eventsFrom is the FROM clause of a query with plan.
+func eventsFrom(plan string) string {
+	if plan == planWalk {
+		return `events e INDEXED BY events_scan`
+	}
+	return `events e`
 }
 
 // FindEvents returns visible events matching f, newest first.
 func (db *DB) FindEvents(ctx context.Context, v intelcell.Viewer, f intelcell.EventFilter) ([]*intelcell.StoredEvent, string, error) {
-	where, args, common, err := db.planEvents(ctx, v, f, true)
+	limit := clampLimit(f.Limit, 100, 1000)
+	where, args, plan, err := db.planEvents(ctx, v, f, true, limit)
 	if err != nil {
 		return nil, "", err
 	}
-	limit := clampLimit(f.Limit, 100, 1000)
-	if common {
-		// Every filter matches many events: most pages are found among the
-		// newest few thousand, read in date order from the date index. A
-		// full page from that window is the right answer (any match outside
-		// it is older); otherwise the whole query runs below.
-		win, wargs := `SELECT report_seq, n FROM events INDEXED BY events_date`, []any{}
-		if withCursor := f.Cursor != ""; withCursor {
-			date, id, _ := intelcell.DecodeEventCursor(f.Cursor)
-			win += ` WHERE date < ? OR (date = ? AND id < ?)`
-			wargs = append(wargs, date, date, id)
-		}
-		_, walkWindow := db.limits()
-		win += ` ORDER BY date DESC, id DESC LIMIT ` + strconv.Itoa(walkWindow)
-		out, next, err := db.eventPage(ctx, `SELECT e.report_seq AS seq, e.n AS n FROM (`+win+`) w
-			JOIN events e ON e.report_seq = w.report_seq AND e.n = w.n JOIN reports r ON r.seq = e.report_seq
-			WHERE `+where, append(wargs, args...), limit)
-		if err != nil || len(out) == limit && next != "" {
-			return out, next, err
-		}
-	}
-	return db.eventPage(ctx, `SELECT e.report_seq AS seq, e.n AS n FROM events e JOIN reports r ON r.seq = e.report_seq
-		WHERE `+where, args, limit)
+	return db.eventPage(ctx, `SELECT e.report_seq AS seq, e.n AS n FROM `+eventsFrom(plan)+` WHERE `+where, args, limit)
 }
 
 // eventPage reads the newest limit events among the keys (seq, n) that
@@ -294,22 +340,22 @@ func (db *DB) eventPage(ctx context.Context, keys string, args []any, limit int)
 
 // CountEvents counts visible events matching f.
 func (db *DB) CountEvents(ctx context.Context, v intelcell.Viewer, f intelcell.EventFilter) (int, error) {
-	where, args, _, err := db.planEvents(ctx, v, f, false)
+	where, args, plan, err := db.planEvents(ctx, v, f, false, 0)
 	if err != nil {
 		return 0, err
 	}
 	var n int
-	err = db.r.QueryRowContext(ctx, `SELECT count(*) FROM events e JOIN reports r ON r.seq = e.report_seq WHERE `+where, args...).Scan(&n)
+	err = db.r.QueryRowContext(ctx, `SELECT count(*) FROM `+eventsFrom(plan)+` WHERE `+where, args...).Scan(&n)
 	return n, err
 }
 
 // EventFacets counts visible events matching f by CAMEO root.
 func (db *DB) EventFacets(ctx context.Context, v intelcell.Viewer, f intelcell.EventFilter) ([]intelcell.Count, error) {
-	where, args, _, err := db.planEvents(ctx, v, f, false)
+	where, args, plan, err := db.planEvents(ctx, v, f, false, 0)
 	if err != nil {
 		return nil, err
 	}
-	return db.counts(ctx, `SELECT e.root, count(*) FROM events e JOIN reports r ON r.seq = e.report_seq WHERE `+where+
+	return db.counts(ctx, `SELECT e.root, count(*) FROM `+eventsFrom(plan)+` WHERE `+where+
 		` GROUP BY e.root ORDER BY 2 DESC, 1`, args...)
 }
 
@@ -333,7 +379,7 @@ func (db *DB) counts(ctx context.Context, q string, args ...any) ([]intelcell.Co
 // FindActor returns what visible reports say about an actor, by id (or by
 // code when no actor has that id).
 func (db *DB) FindActor(ctx context.Context, v intelcell.Viewer, id string) (*intelcell.ActorProfile, error) {
-	vis, vargs := visWhere(v)
+	vis, vargs := visJoined(v)
 	notFound := intelcell.Errorf(intelcell.ENOTFOUND, "actor not found")
 	if id == "" {
 		return nil, notFound

@@ -1,5 +1,6 @@
 package sqlite
 
-// SetPlanLimits shrinks the event planner's thresholds (event.go) so that
-// tests on small data run every plan.
-func SetPlanLimits(db *DB, planCap, walkWindow int) { db.planCap, db.walkWindow = planCap, walkWindow }
+// SetPlan shrinks the event planner's count cap and forces a plan ("" to
+// choose, "walk" or "driver"; see planEvents) so that tests on small data
+// run every plan.
+func SetPlan(db *DB, planCap int, force string) { db.planCap, db.forcePlan = planCap, force }

@@ -145,7 +145,7 @@ func (db *DB) FusionEvents(ctx context.Context, v intelcell.Viewer, f intelcell.
 		}
 		match, margs = "CASE WHEN "+w+" THEN 1 ELSE 0 END", a
 	}
-	vis, vargs := visWhere(v)
+	vis, vargs := visJoined(v)
 	inWindow := vis + ` AND e.date >= ? AND e.date <= ?`
 	wargs := append(append([]any{}, vargs...), f.From, f.To)
 	rows, err := db.r.QueryContext(ctx, `SELECT e.id, b.body, `+match+`, r.id, r.date, r.org_id, o.name, r.attribution
@@ -211,7 +211,7 @@ func (db *DB) FusionEventDate(ctx context.Context, v intelcell.Viewer, mergedID 
 	if err := db.backfillFusion(ctx); err != nil {
 		return "", "", err
 	}
-	vis, vargs := visWhere(v)
+	vis, vargs := visJoined(v)
 	var id, date string
 	err := db.r.QueryRowContext(ctx, `SELECT e.id, e.date FROM fusion_keys k JOIN events e ON e.report_seq = k.report_seq AND e.n = k.n
 		JOIN reports r ON r.seq = e.report_seq WHERE k.mid = ? AND `+vis, append([]any{mergedID}, vargs...)...).Scan(&id, &date)
@@ -223,9 +223,9 @@ func (db *DB) FusionEventDate(ctx context.Context, v intelcell.Viewer, mergedID 
 
 // LastEventDate returns the date of the newest visible event.
 func (db *DB) LastEventDate(ctx context.Context, v intelcell.Viewer) (string, error) {
-	vis, vargs := visWhere(v)
+	vis, vargs := visEventRow(v)
 	var date string
-	err := db.r.QueryRowContext(ctx, `SELECT e.date FROM events e JOIN reports r ON r.seq = e.report_seq WHERE `+vis+
+	err := db.r.QueryRowContext(ctx, `SELECT e.date FROM events e INDEXED BY events_scan WHERE `+vis+
 		` ORDER BY e.date DESC LIMIT 1`, vargs...).Scan(&date)
 	if err == sql.ErrNoRows {
 		return "", nil
@@ -244,7 +244,7 @@ func (db *DB) CreateDecision(ctx context.Context, v intelcell.Viewer, d *intelce
 	if v.Anonymous() {
 		return intelcell.Errorf(intelcell.EUNAUTHORIZED, "a bearer token is required")
 	}
-	vis, vargs := visWhere(v)
+	vis, vargs := visJoined(v)
 	return db.withTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM events e JOIN reports r ON r.seq = e.report_seq WHERE e.id IN (?, ?) AND `+vis,
@@ -265,7 +265,7 @@ func (db *DB) CreateDecision(ctx context.Context, v intelcell.Viewer, d *intelce
 
 // FindDecisions returns the decisions about pairs of events v may both see.
 func (db *DB) FindDecisions(ctx context.Context, v intelcell.Viewer, eventIDs []string) ([]*intelcell.Decision, error) {
-	vis, vargs := visWhere(v)
+	vis, vargs := visJoined(v)
 	seen := func(col string) string {
 		return `EXISTS (SELECT 1 FROM events e JOIN reports r ON r.seq = e.report_seq WHERE e.id = d.` + col + ` AND ` + vis + `)`
 	}
@@ -300,7 +300,7 @@ func (db *DB) FindDecisions(ctx context.Context, v intelcell.Viewer, eventIDs []
 
 // ActorQuotes returns visible quotes of the actor, newest report first.
 func (db *DB) ActorQuotes(ctx context.Context, v intelcell.Viewer, actorID string, limit int) ([]*intelcell.ActorQuote, error) {
-	vis, vargs := visWhere(v)
+	vis, vargs := visJoined(v)
 	limit = clampLimit(limit, 50, 1000)
 	rows, err := db.r.QueryContext(ctx, `SELECT r.id, r.date, q.text, q.direct, q.start, q.end_ FROM quotes q JOIN reports r ON r.seq = q.report_seq
 		WHERE q.speaker_id = ? AND `+vis+` ORDER BY r.date DESC, r.id, q.n LIMIT ?`, append(append([]any{actorID}, vargs...), limit)...)

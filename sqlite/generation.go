@@ -44,11 +44,11 @@ func (db *DB) FusionVersion(ctx context.Context) (int64, error) {
 // that pass f's other filters, read from the indexes without event bodies.
 func (db *DB) FusionMatches(ctx context.Context, v intelcell.Viewer, f intelcell.EventFilter) (map[string]bool, error) {
 	f.Cursor, f.Limit = "", 0
-	where, args, _, err := db.planEvents(ctx, v, f, false)
+	where, args, plan, err := db.planEvents(ctx, v, f, false, 0)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT e.id FROM events e JOIN reports r ON r.seq = e.report_seq WHERE `+where, args...)
+	rows, err := db.r.QueryContext(ctx, `SELECT e.id FROM `+eventsFrom(plan)+` WHERE `+where, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -220,7 +220,7 @@ func (db *DB) SearchReports(ctx context.Context, v intelcell.Viewer, f intelcell
 			return nil, "", err
 		}
 	}
-	vis, vargs := visWhere(v)
+	vis, vargs := visJoined(v)
 	matches := `SELECT r.seq AS seq, reports_fts.rank AS rank FROM reports_fts JOIN reports r ON r.seq = reports_fts.rowid
 		WHERE reports_fts MATCH ? AND ` + vis + ` ORDER BY reports_fts.rowid DESC`
 	var pageSQL string

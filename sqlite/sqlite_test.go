@@ -27,14 +27,17 @@ func TestConformance(t *testing.T) {
 }
 
 // TestConformanceSmallPlans runs the conformance suite, its property tests
-// included, with the event planner's thresholds shrunk to a handful of
-// events: every query plan (driven by the rarest filter, the newest-events
-// window, and its fallback) must give the same answers.
+// included, with the event planner's count cap shrunk to a handful of
+// events and with each plan forced: every query plan must give the same
+// answers.
 func TestConformanceSmallPlans(t *testing.T) {
-	for _, lim := range [][2]int{{1, 1}, {3, 5}, {8, 40}} {
+	for _, p := range []struct {
+		cap   int
+		force string
+	}{{1, ""}, {5, ""}, {3, "walk"}, {3, "driver"}} {
 		storetest.Run(t, func(t *testing.T) intelcell.Store {
 			db := open(t)
-			sqlite.SetPlanLimits(db, lim[0], lim[1])
+			sqlite.SetPlan(db, p.cap, p.force)
 			return db
 		})
 	}

@@ -139,14 +139,48 @@ func (q *loadQueries) eventQuery(rng *rand.Rand) string {
 	return "/api/v1/events?" + v.Encode()
 }
 
+// mergedQuery returns a merged-event query with zero to two of actor,
+// country, CAMEO and PLOVER filters: over the default window (the 31 days
+// up to the newest visible event) when cold is false, else over a random
+// 31-day window, which the server has most likely not merged yet.
+func (q *loadQueries) mergedQuery(rng *rand.Rand, cold bool) string {
+	v := url.Values{}
+	pick := func(l []string) string { return l[rng.IntN(len(l))] }
+	for range rng.IntN(3) {
+		switch rng.IntN(4) {
+		case 0:
+			v.Set("actor", pick(q.actors))
+		case 1:
+			if len(q.countries) > 0 {
+				v.Set("country", pick(q.countries))
+			}
+		case 2:
+			v.Set("cameo", pick(q.cameos))
+		case 3:
+			if len(q.plovers) > 0 {
+				v.Set("plover", pick(q.plovers))
+			}
+		}
+	}
+	if cold {
+		d := time.Date(2014, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(3*365))
+		v.Set("from", d.Format("2006-01-02"))
+		v.Set("to", d.AddDate(0, 0, 30).Format("2006-01-02"))
+	}
+	v.Set("limit", "100")
+	return "/api/v1/merged-events?" + v.Encode()
+}
+
 func (q *loadQueries) searchQuery(rng *rand.Rand) string {
 	return "/api/v1/search?" + url.Values{"q": {q.words[rng.IntN(len(q.words))]}, "limit": {"20"}}.Encode()
 }
 
 func init() {
 	c := &command{name: "loadtest", usage: "--addr HOST:PORT --token TOKEN [--duration 20s] [--concurrency 4]",
-		help: "Fire filtered event queries and full-text searches (half each) at a running server for a while, then print\n" +
-			"the count, errors and p50/p95/p99 latency of each. Filter values come from the token's own visible events."}
+		help: "Fire queries at a running server for a while, in turn of the kinds asked (--kinds): filtered event queries\n" +
+			"(events), full-text searches (search), merged events of the default window with filters (merged) and of random\n" +
+			"31-day windows in 2014-2016 (merged-cold). Then print the count, errors and p50/p95/p99 latency of each kind.\n" +
+			"Filter values come from the token's own visible events."}
 	c.run = func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fs := newFlags(c, stderr)
 		addr := fs.String("addr", "127.0.0.1:8080", "the server")
@@ -155,6 +189,7 @@ func init() {
 		conc := fs.Int("concurrency", 4, "queries in flight")
 		seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "random seed")
 		slow := fs.Duration("slow", 0, "print each query slower than this (0: none)")
+		kindList := fs.String("kinds", "events,search", "query kinds, comma-separated: events, search, merged, merged-cold")
 		pos, err := parseInterleaved(fs, args)
 		if err != nil {
 			return err
@@ -178,8 +213,16 @@ func init() {
 		if *token != "" {
 			getJSON(ctx, client, base+"/api/v1/whoami", *token, &who)
 		}
-		kinds := []string{"events", "search"}
-		stats := map[string]*loadStats{"events": {}, "search": {}}
+		kinds := strings.Split(*kindList, ",")
+		stats := map[string]*loadStats{}
+		for _, k := range kinds {
+			switch k {
+			case "events", "search", "merged", "merged-cold":
+				stats[k] = &loadStats{}
+			default:
+				return wrapUsage("unknown query kind %q (events, search, merged, merged-cold)", k)
+			}
+		}
 		ctx, cancel := context.WithTimeout(ctx, *duration)
 		defer cancel()
 		var wg sync.WaitGroup
@@ -190,10 +233,15 @@ func init() {
 				defer wg.Done()
 				rng := rand.New(rand.NewPCG(*seed, uint64(w)))
 				for i := 0; ctx.Err() == nil; i++ {
-					kind := kinds[(i+w)%2]
-					u := q.eventQuery(rng)
-					if kind == "search" {
+					kind := kinds[(i+w)%len(kinds)]
+					var u string
+					switch kind {
+					case "events":
+						u = q.eventQuery(rng)
+					case "search":
 						u = q.searchQuery(rng)
+					default:
+						u = q.mergedQuery(rng, kind == "merged-cold")
 					}
 					t := time.Now()
 					err := getJSON(ctx, client, base+u, *token, nil)
@@ -213,7 +261,7 @@ func init() {
 		wg.Wait()
 		el := time.Since(start)
 		fmt.Fprintf(stdout, "loadtest %s as org %q role %q: %v, concurrency %d\n", base, who.Org, who.Role, el.Round(time.Millisecond), *conc)
-		fmt.Fprintf(stdout, "%-8s %8s %8s %7s %10s %10s %10s %10s\n", "query", "count", "per s", "errors", "p50", "p95", "p99", "max")
+		fmt.Fprintf(stdout, "%-11s %8s %8s %7s %10s %10s %10s %10s\n", "query", "count", "per s", "errors", "p50", "p95", "p99", "max")
 		for _, k := range kinds {
 			s := stats[k]
 			sort.Slice(s.lat, func(i, j int) bool { return s.lat[i] < s.lat[j] })
@@ -221,11 +269,13 @@ func init() {
 			if len(s.lat) > 0 {
 				mx = s.lat[len(s.lat)-1]
 			}
-			fmt.Fprintf(stdout, "%-8s %8d %8.0f %7d %10s %10s %10s %10s\n", k, len(s.lat), float64(len(s.lat))/el.Seconds(), s.errors,
+			fmt.Fprintf(stdout, "%-11s %8d %8.0f %7d %10s %10s %10s %10s\n", k, len(s.lat), float64(len(s.lat))/el.Seconds(), s.errors,
 				ms(percentile(s.lat, .50)), ms(percentile(s.lat, .95)), ms(percentile(s.lat, .99)), ms(mx))
 		}
-		if stats["events"].errors+stats["search"].errors > 0 {
-			return errFailed
+		for _, s := range stats {
+			if s.errors > 0 {
+				return errFailed
+			}
 		}
 		return nil
 	}
