@@ -94,6 +94,9 @@ type Server struct {
 	m        metrics
 	audit    auditLog     // audit.go
 	fcache   *fusionCache // fusioncache.go
+	acache   *answerCache // answercache.go
+	// serveCached serves the cachedRoutes through the answer cache.
+	serveCached map[string]func(nethttp.ResponseWriter, *nethttp.Request, intelcell.Viewer) error
 }
 
 type metrics struct {
@@ -113,7 +116,7 @@ func NewServer(store intelcell.Store, logger *slog.Logger) *Server {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{Store: store, Logger: logger, MaxBody: DefaultMaxBody, Now: time.Now, mux: nethttp.NewServeMux(), registry: prometheus.NewRegistry(),
-		fcache: newFusionCache(fusionCacheEvents)}
+		fcache: newFusionCache(fusionCacheEvents), acache: newAnswerCache(answerCacheBytes)}
 	s.m = metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "intelcell_http_requests_total", Help: "HTTP requests by route and status code."}, []string{"route", "code"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "intelcell_http_request_duration_seconds", Help: "HTTP request latency by route.",
@@ -126,6 +129,12 @@ func NewServer(store intelcell.Store, logger *slog.Logger) *Server {
 	s.registry.MustRegister(s.m.requests, s.m.duration, s.m.ingested, s.m.extractions, s.m.extractSec,
 		prometheus.NewGoCollector(), &queueCollector{s: store, desc: prometheus.NewDesc("intelcell_jobs", "Jobs in the queue by state, and reports by status (report_<status>).", []string{"state"}, nil)})
 	s.routes = s.routeTable()
+	s.serveCached = map[string]func(nethttp.ResponseWriter, *nethttp.Request, intelcell.Viewer) error{}
+	for _, rt := range s.routes {
+		if cachedRoutes[rt.Method+" "+rt.Path] {
+			s.serveCached[rt.Method+" "+rt.Path] = s.cached(rt.handle)
+		}
+	}
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.Method+" "+rt.Path, s.guard(rt))
 	}
@@ -194,7 +203,11 @@ func (s *Server) guard(rt Route) nethttp.Handler {
 		}
 		tap := tapBody(rt, r) // audit.go
 		if err == nil {
-			err = rt.handle(sw, r.WithContext(context.WithValue(r.Context(), ctxKey{}, v)), v)
+			serve := rt.handle
+			if c := s.serveCached[rt.Method+" "+rt.Path]; c != nil {
+				serve = c
+			}
+			err = serve(sw, r.WithContext(context.WithValue(r.Context(), ctxKey{}, v)), v)
 		}
 		if err != nil {
 			s.writeError(sw, r, err)
