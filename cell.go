@@ -485,6 +485,9 @@ type EventService interface {
 	// FindActor returns what visible reports say about an actor (by id or
 	// code). ENOTFOUND when no visible report mentions it.
 	FindActor(ctx context.Context, v Viewer, id string) (*ActorProfile, error)
+	// Overview summarises the visible reports and events of a window of
+	// days (see Overview and OverviewWindow for the default window).
+	Overview(ctx context.Context, v Viewer, f OverviewFilter) (*Overview, error)
 }
 
 // JobService is the durable queue of extraction jobs. Claims are leases: a

@@ -348,6 +348,8 @@ CREATE INDEX places_name ON places(name);
 	fusionMigration,
 	// 5: composite event indexes for selective filter combinations (indexes.go).
 	indexesMigration,
+	// 6: reports by date for the overview (overview.go).
+	overviewMigration,
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -34,6 +34,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Audit", func(t *testing.T) { testAudit(t, newStore(t)) })                   // audit.go
 	t.Run("DefaultRelease", func(t *testing.T) { testDefaultRelease(t, newStore(t)) }) // audit.go
 	t.Run("Fusion", func(t *testing.T) { testFusion(t, newStore) })                    // fusion.go
+	t.Run("Overview", func(t *testing.T) { testOverview(t, newStore(t)) })             // overview.go
 }
 
 func code(err error) string { return intelcell.ErrorCode(err) }
