@@ -44,6 +44,10 @@ var queryParams = map[string][]Param{
 		{Name: "limit", Type: "integer", Doc: "page size, 1 to 100"},
 		{Name: "cursor", Doc: "the next value of the previous page"},
 	},
+	"GET /api/v1/overview": {
+		{Name: "from", Doc: "first day of the window, YYYY-MM-DD inclusive (default: to minus 89 days)"},
+		{Name: "to", Doc: "last day of the window, YYYY-MM-DD inclusive (default: the newest visible event's or report's date)"},
+	},
 	"GET /api/v1/audit": {
 		{Name: "report", Doc: "entries about one report"},
 		{Name: "action", Doc: "read, search, export, create or change"},
