@@ -8,6 +8,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // EFORBIDDEN is the code for a caller who is known and may see the target but
@@ -71,12 +73,25 @@ func (r Role) CanAdminOrg() bool { return r == RoleCellAdmin || r == RoleOrgAdmi
 // SHA-256 hash (HashSecret); a revoked token authenticates nobody. LastUsed is
 // updated at most about once a minute.
 type Token struct {
-	ID       string     `json:"id"` // public handle for listing and revoking; not a secret
+	ID       string     `json:"id"`   // public handle for listing and revoking; not a secret
+	Name     string     `json:"name"` // for people: who or what uses it; not secret, not unique
 	Org      string     `json:"org"`
 	Role     Role       `json:"role"`
 	Created  time.Time  `json:"created"`
 	LastUsed *time.Time `json:"last_used"`
 	Revoked  *time.Time `json:"revoked"`
+}
+
+// MaxTokenName bounds a token's name in bytes.
+const MaxTokenName = 100
+
+// ValidTokenName returns EINVALID for a name longer than MaxTokenName bytes,
+// not valid UTF-8, or with control characters.
+func ValidTokenName(name string) error {
+	if len(name) > MaxTokenName || !utf8.ValidString(name) || strings.ContainsFunc(name, unicode.IsControl) {
+		return Errorf(EINVALID, "a token name is at most %d bytes of text without control characters", MaxTokenName)
+	}
+	return nil
 }
 
 // NewSecret returns a new random token secret: "icl_" and 32 random bytes,
@@ -439,8 +454,16 @@ type TokenService interface {
 	CreateToken(ctx context.Context, org string, role Role) (*Token, string, error)
 	// RevokeToken revokes a token by id. ENOTFOUND if there is none.
 	RevokeToken(ctx context.Context, id string) error
-	// FindTokens lists the tokens of an org ("" for all), without secrets.
+	// FindTokens lists the tokens of an org ("" for all), without secrets
+	// (and without names: TokenNames).
 	FindTokens(ctx context.Context, org string) ([]*Token, error)
+	// CreateNamedToken is CreateToken with a name for people (who or what
+	// uses the token), stored with it in one transaction. EINVALID for a
+	// name longer than MaxTokenName bytes or with control characters.
+	CreateNamedToken(ctx context.Context, org string, role Role, name string) (*Token, string, error)
+	// TokenNames returns the names of those of the given tokens that have
+	// one, by token id.
+	TokenNames(ctx context.Context, ids []string) (map[string]string, error)
 	// Authenticate returns the viewer of a token secret, with the org's
 	// current groups. EUNAUTHORIZED for an unknown or revoked secret.
 	Authenticate(ctx context.Context, secret string) (Viewer, error)

@@ -350,6 +350,8 @@ CREATE INDEX places_name ON places(name);
 	indexesMigration,
 	// 6: reports by date for the overview (overview.go).
 	overviewMigration,
+	// 7: token names (org.go).
+	tokenNameMigration,
 }
 
 func (db *DB) migrate(ctx context.Context) error {
