@@ -61,6 +61,25 @@ func (r Role) Valid() bool {
 	return false
 }
 
+// Outranks reports whether r is more powerful than o (cell-admin > admin >
+// analyst > reader). An org admin may create and revoke only tokens its own
+// role does not outrank.
+func (r Role) Outranks(o Role) bool { return r.rank() > o.rank() }
+
+func (r Role) rank() int {
+	switch r {
+	case RoleCellAdmin:
+		return 4
+	case RoleOrgAdmin:
+		return 3
+	case RoleAnalyst:
+		return 2
+	case RoleReader:
+		return 1
+	}
+	return 0
+}
+
 // CanSubmit reports whether the role may submit reports.
 func (r Role) CanSubmit() bool { return r == RoleCellAdmin || r == RoleOrgAdmin || r == RoleAnalyst }
 
