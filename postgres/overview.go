@@ -55,11 +55,10 @@ func (db *DB) Overview(ctx context.Context, v intelcell.Viewer, f intelcell.Over
 		FROM events e JOIN reports r ON r.seq = e.report_seq
 		WHERE `+vis+` AND e.date >= `+a.add(from)+` AND e.date <= `+a.add(to)+`),
 	act AS (SELECT s AS a, id, g FROM ev WHERE s <> '' UNION ALL SELECT t, id, g FROM ev WHERE t <> '' AND t <> s)
-	(SELECT 'day'::text, d, ''::text, count(*), 0::float8, ''::text FROM ev GROUP BY d)
-	UNION ALL (SELECT 'root', root, '', count(*), 0, '' FROM ev GROUP BY root)
-	UNION ALL (SELECT 'actors', '', '', count(DISTINCT a), 0, '' FROM act)
-	UNION ALL (SELECT 'actor', a, '', count(*), sum(g), min(id) FROM act GROUP BY a ORDER BY 4 DESC, 2 LIMIT `+top+`)
-	UNION ALL (SELECT 'dyad', s, t, count(*), sum(g), min(id) FROM ev WHERE s <> '' AND t <> ''
+	(SELECT 'day'::text, d, ''::text, count(*), 0::float8, ''::text, 0::bigint FROM ev GROUP BY d)
+	UNION ALL (SELECT 'root', root, '', count(*), 0, '', 0 FROM ev GROUP BY root)
+	UNION ALL (SELECT 'actor', a, '', count(*), sum(g), min(id), count(*) OVER () FROM act GROUP BY a ORDER BY 4 DESC, 2 LIMIT `+top+`)
+	UNION ALL (SELECT 'dyad', s, t, count(*), sum(g), min(id), 0 FROM ev WHERE s <> '' AND t <> ''
 		GROUP BY s, t ORDER BY 4 DESC, 2, 3 LIMIT `+top+`)`, a...)
 	if err != nil {
 		return nil, err
@@ -68,9 +67,9 @@ func (db *DB) Overview(ctx context.Context, v intelcell.Viewer, f intelcell.Over
 	var sample []string // an event of each ranked actor and dyad, for its name
 	for rows.Next() {
 		var kind, k1, k2, eventID string
-		var n int
+		var n, actors int
 		var sum float64
-		if err := rows.Scan(&kind, &k1, &k2, &n, &sum, &eventID); err != nil {
+		if err := rows.Scan(&kind, &k1, &k2, &n, &sum, &eventID, &actors); err != nil {
 			return nil, err
 		}
 		switch kind {
@@ -79,9 +78,8 @@ func (db *DB) Overview(ctx context.Context, v intelcell.Viewer, f intelcell.Over
 			o.Events += n
 		case "root":
 			o.ByRoot = append(o.ByRoot, intelcell.Count{Key: k1, Count: n})
-		case "actors":
-			o.Actors = n
 		case "actor":
+			o.Actors = actors // the number of groups, counted before LIMIT
 			o.TopActors = append(o.TopActors, intelcell.ActorCount{Actor: intelcell.Actor{ID: k1}, Count: n, Goldstein: intelcell.MeanGoldstein(sum, n)})
 			sample = append(sample, eventID)
 		case "dyad":

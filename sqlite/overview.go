@@ -24,16 +24,19 @@ func (db *DB) Overview(ctx context.Context, v intelcell.Viewer, f intelcell.Over
 	vis, vargs := visWhere(v)
 	newest := ""
 	if f.To == "" {
-		var err error
-		if newest, err = db.LastEventDate(ctx, v); err != nil {
-			return nil, err
+		// The newest visible event and report: each index read from its
+		// newest end until a visible row (CROSS JOIN keeps SQLite from
+		// starting with every visible report instead).
+		for _, q := range []string{
+			`SELECT e.date FROM events e CROSS JOIN reports r ON r.seq = e.report_seq WHERE ` + vis + ` ORDER BY e.date DESC LIMIT 1`,
+			`SELECT r.date FROM reports r INDEXED BY reports_date WHERE ` + vis + ` ORDER BY r.date DESC LIMIT 1`,
+		} {
+			var d string
+			if err := db.r.QueryRowContext(ctx, q, vargs...).Scan(&d); err != nil && err != sql.ErrNoRows {
+				return nil, err
+			}
+			newest = max(newest, d)
 		}
-		var d string
-		err = db.r.QueryRowContext(ctx, `SELECT r.date FROM reports r WHERE `+vis+` ORDER BY r.date DESC LIMIT 1`, vargs...).Scan(&d)
-		if err != nil && err != sql.ErrNoRows {
-			return nil, err
-		}
-		newest = max(newest, d)
 	}
 	from, to, err := intelcell.OverviewWindow(f, newest, db.Now())
 	if err != nil {
@@ -50,19 +53,35 @@ func (db *DB) Overview(ctx context.Context, v intelcell.Viewer, f intelcell.Over
 		o.Reports += c.Count
 	}
 
+	// How the window's visible events are found: from the date index, each
+	// event's report checked, when the window holds a small part of all
+	// events (a 90-day window of years of reports: 130 ms instead of 210 at
+	// 100,000 reports); otherwise from the visible reports, as SQLite's
+	// planner prefers (all events: 0.4 s instead of 1.6).
+	join := "JOIN"
+	var inWindow, all int
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE date >= ? AND date <= ?`, from, to).Scan(&inWindow); err != nil {
+		return nil, err
+	}
+	if err := db.r.QueryRowContext(ctx, `SELECT count(*) FROM events`).Scan(&all); err != nil {
+		return nil, err
+	}
+	if inWindow*4 < all {
+		join = "CROSS JOIN"
+	}
+
 	// One pass over the window's visible events. act has one row per event
 	// and actor (an event whose source is its target counts once).
 	rows, err := db.r.QueryContext(ctx, `WITH ev AS MATERIALIZED (
 		SELECT e.id AS id, e.date AS d, e.root AS root, e.src_id AS s, e.tgt_id AS t,
 			coalesce(json_extract(e.body, '$.goldstein'), 0.0) AS g
-		FROM events e JOIN reports r ON r.seq = e.report_seq
+		FROM events e `+join+` reports r ON r.seq = e.report_seq
 		WHERE `+vis+` AND e.date >= ? AND e.date <= ?),
 	act AS (SELECT s AS a, id, g FROM ev WHERE s <> '' UNION ALL SELECT t, id, g FROM ev WHERE t <> '' AND t <> s)
-	SELECT 'day', d, '', count(*), 0.0, '' FROM ev GROUP BY d
-	UNION ALL SELECT 'root', root, '', count(*), 0.0, '' FROM ev GROUP BY root
-	UNION ALL SELECT 'actors', '', '', count(DISTINCT a), 0.0, '' FROM act
-	UNION ALL SELECT * FROM (SELECT 'actor', a, '', count(*), sum(g), min(id) FROM act GROUP BY a ORDER BY 4 DESC, 2 LIMIT ?)
-	UNION ALL SELECT * FROM (SELECT 'dyad', s, t, count(*), sum(g), min(id) FROM ev WHERE s <> '' AND t <> ''
+	SELECT 'day', d, '', count(*), 0.0, '', 0 FROM ev GROUP BY d
+	UNION ALL SELECT 'root', root, '', count(*), 0.0, '', 0 FROM ev GROUP BY root
+	UNION ALL SELECT * FROM (SELECT 'actor', a, '', count(*), sum(g), min(id), count(*) OVER () FROM act GROUP BY a ORDER BY 4 DESC, 2 LIMIT ?)
+	UNION ALL SELECT * FROM (SELECT 'dyad', s, t, count(*), sum(g), min(id), 0 FROM ev WHERE s <> '' AND t <> ''
 		GROUP BY s, t ORDER BY 4 DESC, 2, 3 LIMIT ?)`,
 		append(vargs, from, to, intelcell.OverviewTop, intelcell.OverviewTop)...)
 	if err != nil {
@@ -72,9 +91,9 @@ func (db *DB) Overview(ctx context.Context, v intelcell.Viewer, f intelcell.Over
 	var sample []string // an event of each ranked actor and dyad, for its name
 	for rows.Next() {
 		var kind, k1, k2, eventID string
-		var n int
+		var n, actors int
 		var sum float64
-		if err := rows.Scan(&kind, &k1, &k2, &n, &sum, &eventID); err != nil {
+		if err := rows.Scan(&kind, &k1, &k2, &n, &sum, &eventID, &actors); err != nil {
 			return nil, err
 		}
 		switch kind {
@@ -83,9 +102,8 @@ func (db *DB) Overview(ctx context.Context, v intelcell.Viewer, f intelcell.Over
 			o.Events += n
 		case "root":
 			o.ByRoot = append(o.ByRoot, intelcell.Count{Key: k1, Count: n})
-		case "actors":
-			o.Actors = n
 		case "actor":
+			o.Actors = actors // the number of groups, counted before LIMIT
 			o.TopActors = append(o.TopActors, intelcell.ActorCount{Actor: intelcell.Actor{ID: k1}, Count: n, Goldstein: intelcell.MeanGoldstein(sum, n)})
 			sample = append(sample, eventID)
 		case "dyad":
