@@ -83,6 +83,8 @@ func auditOf(rt Route, r *nethttp.Request, w nethttp.ResponseWriter, status int,
 		e.Action, e.Target, e.Detail = intelcell.AuditSearch, "reports", canonicalQuery(q)
 	case "GET /api/v1/actors/{id}":
 		e.Action, e.Target, e.Object = intelcell.AuditRead, "actor", r.PathValue("id")
+	case "GET /api/v1/actors/{id}/quotes":
+		e.Action, e.Target, e.Object = intelcell.AuditRead, "actor quotes", r.PathValue("id")
 	case "GET /api/v1/overview":
 		e.Action, e.Target, e.Detail = intelcell.AuditSearch, "overview", canonicalQuery(q)
 	case "GET /api/v1/orgs":

@@ -45,6 +45,9 @@ var queryParams = map[string][]Param{
 		{Name: "limit", Type: "integer", Doc: "page size, 1 to 100"},
 		{Name: "cursor", Doc: "the next value of the previous page"},
 	},
+	"GET /api/v1/actors/{id}/quotes": {
+		{Name: "limit", Type: "integer", Doc: "at most this many, 1 to 200 (default 50)"},
+	},
 	"GET /api/v1/overview": {
 		{Name: "from", Doc: "first day of the window, YYYY-MM-DD inclusive (default: to minus 89 days)"},
 		{Name: "to", Doc: "last day of the window, YYYY-MM-DD inclusive (default: the newest visible event's or report's date)"},

@@ -166,6 +166,7 @@ func (s *Server) routeTable() []Route {
 		{"GET", "/api/v1/groups", PermMember, "the caller's sharing groups and their members", s.handleGroups},
 		{"GET", "/api/v1/whoami", PermMember, "the caller", s.handleWhoami},
 		{"GET", "/api/v1/audit", PermMember, "the audit log: all of it for cell admins, filtered by the access rule for anyone else", s.handleAudit},
+		{"GET", "/api/v1/actors/{id}/quotes", PermPublic, "the actor's quotes in visible reports, newest first (quotes.go)", s.handleActorQuotes},
 		{"GET", "/api/v1/overview", PermPublic, "the caller's overview of a window of days (default: the 90 days up to the newest visible event or report): reports and events per day, top actors and dyads, events by CAMEO root, totals", s.handleOverview},
 		// the cell's administration (cell.go)
 		{"GET", "/api/v1/orgs", PermMember, "organisations: all of them for cell admins, the caller's own for anyone else", s.handleOrgs},
