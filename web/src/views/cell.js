@@ -171,7 +171,7 @@ function audit(sec, ctx) {
     more.disabled = true;
     let r;
     try {
-      r = await api('/audit', { query: { limit: 50, cursor } });
+      r = await api('/audit', { query: { limit: matchMedia('(max-width: 600px)').matches ? 20 : 50, cursor } });
     } catch (e) {
       if (!ctx.stale()) failed(sec, e);
       return;

@@ -25,7 +25,6 @@ export async function render(main, ctx) {
     h('div.grid2', h('section', h('h2', 'Reports and events per day'), chart), latest),
     h('div.grid3', actors, dyads, roots), queue);
 
-  const latestP = api('/events', { query: { limit: 12 } });
   let o;
   try {
     o = await api('/overview', { query: win });
@@ -68,7 +67,8 @@ export async function render(main, ctx) {
     ], [o.from, o.to]).catch((e) => chart.append(h('p.error', e.message)));
   } else chart.append(empty('Nothing to chart in this window.'));
 
-  latestP.then((res) => {
+  // Asked only now, so as not to slow the figures down.
+  api('/events', { query: { limit: 12 } }).then((res) => {
     if (ctx.stale()) return;
     const evs = res.events;
     if (!evs.length) {
