@@ -8,6 +8,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // EFORBIDDEN is the code for a caller who is known and may see the target but
@@ -59,6 +61,25 @@ func (r Role) Valid() bool {
 	return false
 }
 
+// Outranks reports whether r is more powerful than o (cell-admin > admin >
+// analyst > reader). An org admin may create and revoke only tokens its own
+// role does not outrank.
+func (r Role) Outranks(o Role) bool { return r.rank() > o.rank() }
+
+func (r Role) rank() int {
+	switch r {
+	case RoleCellAdmin:
+		return 4
+	case RoleOrgAdmin:
+		return 3
+	case RoleAnalyst:
+		return 2
+	case RoleReader:
+		return 1
+	}
+	return 0
+}
+
 // CanSubmit reports whether the role may submit reports.
 func (r Role) CanSubmit() bool { return r == RoleCellAdmin || r == RoleOrgAdmin || r == RoleAnalyst }
 
@@ -71,12 +92,25 @@ func (r Role) CanAdminOrg() bool { return r == RoleCellAdmin || r == RoleOrgAdmi
 // SHA-256 hash (HashSecret); a revoked token authenticates nobody. LastUsed is
 // updated at most about once a minute.
 type Token struct {
-	ID       string     `json:"id"` // public handle for listing and revoking; not a secret
+	ID       string     `json:"id"`   // public handle for listing and revoking; not a secret
+	Name     string     `json:"name"` // for people: who or what uses it; not secret, not unique
 	Org      string     `json:"org"`
 	Role     Role       `json:"role"`
 	Created  time.Time  `json:"created"`
 	LastUsed *time.Time `json:"last_used"`
 	Revoked  *time.Time `json:"revoked"`
+}
+
+// MaxTokenName bounds a token's name in bytes.
+const MaxTokenName = 100
+
+// ValidTokenName returns EINVALID for a name longer than MaxTokenName bytes,
+// not valid UTF-8, or with control characters.
+func ValidTokenName(name string) error {
+	if len(name) > MaxTokenName || !utf8.ValidString(name) || strings.ContainsFunc(name, unicode.IsControl) {
+		return Errorf(EINVALID, "a token name is at most %d bytes of text without control characters", MaxTokenName)
+	}
+	return nil
 }
 
 // NewSecret returns a new random token secret: "icl_" and 32 random bytes,
@@ -453,8 +487,16 @@ type TokenService interface {
 	CreateToken(ctx context.Context, org string, role Role) (*Token, string, error)
 	// RevokeToken revokes a token by id. ENOTFOUND if there is none.
 	RevokeToken(ctx context.Context, id string) error
-	// FindTokens lists the tokens of an org ("" for all), without secrets.
+	// FindTokens lists the tokens of an org ("" for all), without secrets
+	// (and without names: TokenNames).
 	FindTokens(ctx context.Context, org string) ([]*Token, error)
+	// CreateNamedToken is CreateToken with a name for people (who or what
+	// uses the token), stored with it in one transaction. EINVALID for a
+	// name longer than MaxTokenName bytes or with control characters.
+	CreateNamedToken(ctx context.Context, org string, role Role, name string) (*Token, string, error)
+	// TokenNames returns the names of those of the given tokens that have
+	// one, by token id.
+	TokenNames(ctx context.Context, ids []string) (map[string]string, error)
 	// Authenticate returns the viewer of a token secret, with the org's
 	// current groups. EUNAUTHORIZED for an unknown or revoked secret.
 	Authenticate(ctx context.Context, secret string) (Viewer, error)
@@ -499,6 +541,9 @@ type EventService interface {
 	// FindActor returns what visible reports say about an actor (by id or
 	// code). ENOTFOUND when no visible report mentions it.
 	FindActor(ctx context.Context, v Viewer, id string) (*ActorProfile, error)
+	// Overview summarises the visible reports and events of a window of
+	// days (see Overview and OverviewWindow for the default window).
+	Overview(ctx context.Context, v Viewer, f OverviewFilter) (*Overview, error)
 }
 
 // JobService is the durable queue of extraction jobs. Claims are leases: a

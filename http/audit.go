@@ -94,6 +94,25 @@ func auditOf(rt Route, r *nethttp.Request, w nethttp.ResponseWriter, status int,
 			e.Object = d.A + " " + d.B
 			e.Detail = url.Values{"kind": {d.Kind}, "a": {d.A}, "b": {d.B}}.Encode()
 		}
+	case "GET /api/v1/actors/{id}/quotes":
+		e.Action, e.Target, e.Object = intelcell.AuditRead, "actor quotes", r.PathValue("id")
+	case "GET /api/v1/overview":
+		e.Action, e.Target, e.Detail = intelcell.AuditSearch, "overview", canonicalQuery(q)
+	case "GET /api/v1/orgs":
+		e.Action, e.Target = intelcell.AuditRead, "orgs"
+	case "GET /api/v1/tokens":
+		e.Action, e.Target = intelcell.AuditRead, "tokens"
+	case "POST /api/v1/tokens":
+		e.Action, e.Target = intelcell.AuditCreate, "token"
+		if status/100 == 2 {
+			e.Object = strings.TrimPrefix(w.Header().Get("Location"), "/api/v1/tokens/")
+		}
+		var c bytes.Buffer
+		if json.Compact(&c, body) == nil {
+			e.Detail = c.String() // org, role and name asked for: a request never carries a secret
+		}
+	case "DELETE /api/v1/tokens/{id}":
+		e.Action, e.Target, e.Object, e.Detail = intelcell.AuditChange, "token", r.PathValue("id"), "revoke"
 	case "GET /api/v1/audit":
 		e.Action, e.Target, e.Detail, e.ReportID = intelcell.AuditRead, "audit", canonicalQuery(q), q.Get("report")
 	default:
@@ -144,9 +163,10 @@ func (b *bodyTap) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// tapBody wraps the body of a change whose detail the log keeps.
+// tapBody wraps the body of a change whose detail the log keeps: a new
+// release, a new token's org, role and name, a decision's kind and events.
 func tapBody(rt Route, r *nethttp.Request) *bodyTap {
-	if (rt.Method != "PUT" && rt.Method+" "+rt.Path != "POST /api/v1/merged-events/decisions") || r.Body == nil {
+	if label := rt.Method + " " + rt.Path; (rt.Method != "PUT" && label != "POST /api/v1/tokens" && label != "POST /api/v1/merged-events/decisions") || r.Body == nil {
 		return nil
 	}
 	t := &bodyTap{ReadCloser: r.Body}

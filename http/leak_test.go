@@ -637,3 +637,42 @@ func TestLeakNarrowedReleaseStillServed(t *testing.T) {
 		t.Errorf("narrowed report answers %s, missing %s", b1, b2)
 	}
 }
+
+// TestLeakOverviewCountsOfOrgOnlyReport: the overview (per-day counts,
+// totals, top actors and dyads, CAMEO roots, the default window's end) of
+// another org counts nothing of an org-only report — not even through the
+// default window ending on the private report's later event date.
+func TestLeakOverviewCountsOfOrgOnlyReport(t *testing.T) {
+	e := newCellEnv(t, []string{"alpha", "beta"}, nil)
+	late := func(ev intelcell.Event) intelcell.Event { ev.Date = "2020-03-15"; return ev }
+	e.submit("alpha/analyst", "private", "the Zorblax Front attacked", relOrg,
+		late(ev(actXSEC, actIRQ, "190", "ASSAULT", "a1")), late(ev(actXSEC, actIRQ, "193", "ASSAULT", "a2")), late(ev(actXSEC, actIRN, "112", "ACCUSE", "a3")))
+	e.submit("beta/analyst", "shared", "Iraq and Iran consulted", relCellA, ev(actIRQ, actIRN, "040", "CONSULT", "b1"))
+	e.process()
+	var o intelcell.Overview
+	for _, who := range []string{"beta/reader", "beta/admin", "beta/cell-admin"} {
+		e.getJSON(who, "/api/v1/overview", &o)
+		if o.To != "2020-02-01" || o.Reports != 1 || o.Events != 1 || o.Actors != 2 || len(o.ByRoot) != 1 || o.ByRoot[0].Key != "04" ||
+			fmt.Sprint(o.EventsPerDay) != "[{2020-02-01 1}]" || fmt.Sprint(o.ReportsPerDay) != "[{2020-02-01 1}]" || len(o.TopDyads) != 1 {
+			t.Errorf("%s overview counts alpha's org-only report: %+v", who, o)
+		}
+		for _, a := range o.TopActors {
+			if a.Actor.ID == actXSEC.ID || a.Actor.Name == actXSEC.Name {
+				t.Errorf("%s overview names alpha's private actor: %+v", who, o.TopActors)
+			}
+		}
+		// A window around the private report's dates only: nothing.
+		e.getJSON(who, "/api/v1/overview?from=2020-03-01&to=2020-03-31", &o)
+		if o.Reports != 0 || o.Events != 0 || o.Actors != 0 || len(o.TopActors) != 0 || len(o.ByRoot) != 0 || len(o.EventsPerDay) != 0 {
+			t.Errorf("%s overview of March counts alpha's events: %+v", who, o)
+		}
+	}
+	e.getJSON("", "/api/v1/overview?from=2020-01-01&to=2020-12-31", &o)
+	if o.Reports != 0 || o.Events != 0 {
+		t.Errorf("anonymous overview: %+v", o)
+	}
+	e.getJSON("alpha/reader", "/api/v1/overview", &o)
+	if o.To != "2020-03-15" || o.Reports != 2 || o.Events != 4 || len(o.TopActors) != 3 || o.TopActors[0].Actor.ID != actIRQ.ID || o.TopActors[0].Count != 3 {
+		t.Errorf("alpha's own overview: %+v", o)
+	}
+}

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"cmp"
 	"encoding/json"
 	nethttp "net/http"
 	"regexp"
@@ -45,6 +46,13 @@ var queryParams = map[string][]Param{
 		{Name: "limit", Type: "integer", Doc: "page size, 1 to 100"},
 		{Name: "cursor", Doc: "the next value of the previous page"},
 	},
+	"GET /api/v1/actors/{id}/quotes": {
+		{Name: "limit", Type: "integer", Doc: "at most this many, 1 to 200 (default 50)"},
+	},
+	"GET /api/v1/overview": {
+		{Name: "from", Doc: "first day of the window, YYYY-MM-DD inclusive (default: to minus 89 days)"},
+		{Name: "to", Doc: "last day of the window, YYYY-MM-DD inclusive (default: the newest visible event's or report's date)"},
+	},
 	"GET /api/v1/audit": {
 		{Name: "report", Doc: "entries about one report"},
 		{Name: "action", Doc: "read, search, export, create or change"},
@@ -58,7 +66,11 @@ var queryParams = map[string][]Param{
 var requestBodies = map[string]map[string]any{
 	"POST /api/v1/reports":             {"$ref": "#/components/schemas/ReportRequest"},
 	"PUT /api/v1/reports/{id}/release": {"$ref": "#/components/schemas/Release"},
+	"POST /api/v1/tokens":              {"$ref": "#/components/schemas/TokenRequest"},
 }
+
+// okStatus is the success status of routes that do not answer 200.
+var okStatus = map[string]string{"POST /api/v1/reports": "202", "POST /api/v1/tokens": "201"}
 
 var pathParam = regexp.MustCompile(`\{([A-Za-z_][A-Za-z0-9_]*)(\.\.\.)?\}`)
 
@@ -109,10 +121,7 @@ func (s *Server) OpenAPI() map[string]any {
 		if body, ok := requestBodies[key]; ok {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": body}}}
 		}
-		ok := "200"
-		if key == "POST /api/v1/reports" {
-			ok = "202"
-		}
+		ok := cmp.Or(okStatus[key], "200")
 		resp := map[string]any{ok: map[string]any{"description": "success"}, "default": errResp("an error: {\"error\": {\"code\", \"message\"}}")}
 		if rt.Perm == PermPublic {
 			op["security"] = anyone
@@ -153,6 +162,11 @@ func (s *Server) OpenAPI() map[string]any {
 				"ReportRequest": map[string]any{"type": "object", "properties": map[string]any{
 					"title": str, "text": str, "html": str, "date": map[string]any{"type": "string", "format": "date"},
 					"source": str, "url": str, "release": map[string]any{"$ref": "#/components/schemas/Release"},
+				}},
+				"TokenRequest": map[string]any{"type": "object", "properties": map[string]any{
+					"org":  map[string]any{"type": "string", "description": "the token's org (default: the caller's; org admins may name only their own)"},
+					"role": map[string]any{"type": "string", "enum": []string{"cell-admin", "admin", "analyst", "reader"}, "description": "default reader; at most the caller's role"},
+					"name": map[string]any{"type": "string", "maxLength": intelcell.MaxTokenName, "description": "who or what uses the token"},
 				}},
 				"Error": map[string]any{"type": "object", "properties": map[string]any{"error": map[string]any{"type": "object",
 					"properties": map[string]any{"code": str, "message": str}}}},

@@ -60,6 +60,7 @@ type httpProp struct {
 
 type propReport struct {
 	id     string
+	date   string
 	owner  intelcell.OrgID
 	org    string
 	rel    intelcell.Release
@@ -158,7 +159,7 @@ func (p *httpProp) round(rng *rand.Rand) {
 		v := viewer(org + "/analyst")
 		rel := propRelease(rng, v.Groups)
 		title, text := propWords(rng, 1+rng.IntN(2)), propWords(rng, 3+rng.IntN(5))
-		r := &intelcell.Report{Title: title, Text: text, Date: "2020-02-01", Release: rel}
+		r := &intelcell.Report{Title: title, Text: text, Date: propDate(rng), Release: rel}
 		created, err := p.e.db.CreateReport(ctx, v, r)
 		if err != nil {
 			t.Fatal(err)
@@ -166,13 +167,14 @@ func (p *httpProp) round(rng *rand.Rand) {
 		if !created {
 			continue
 		}
-		pr := &propReport{id: r.ID, owner: v.Org, org: org, rel: rel, words: map[string]bool{}}
+		pr := &propReport{id: r.ID, date: r.Date, owner: v.Org, org: org, rel: rel, words: map[string]bool{}}
 		for _, w := range strings.Fields(title + " " + text) {
 			pr.words[w] = true
 		}
 		for i := range rng.IntN(4) {
 			c := propCodes[rng.IntN(len(propCodes))]
-			ev := intelcell.Event{Cameo: c.cameo, Plover: c.plover, Date: propDate(rng), Pattern: r.ID + "-" + strconv.Itoa(i)}
+			ev := intelcell.Event{Cameo: c.cameo, Plover: c.plover, Date: propDate(rng), Pattern: r.ID + "-" + strconv.Itoa(i),
+				Goldstein: []float64{-10, -4.4, -2, 0, 1, 2.8, 7.4}[rng.IntN(7)]}
 			if rng.IntN(5) > 0 {
 				ev.Source = propActors[rng.IntN(len(propActors))]
 			}
@@ -256,7 +258,7 @@ func (p *httpProp) round(rng *rand.Rand) {
 // anything is looked up.
 func (p *httpProp) checkBadToken() {
 	var first []byte
-	for _, path := range []string{"/api/v1/reports/" + p.reports[0].id, "/api/v1/reports/" + missingID, "/api/v1/events", "/api/v1/search?q=amber", "/api/v1/actors/Q796", "/api/v1/audit"} {
+	for _, path := range []string{"/api/v1/reports/" + p.reports[0].id, "/api/v1/reports/" + missingID, "/api/v1/events", "/api/v1/search?q=amber", "/api/v1/actors/Q796", "/api/v1/audit", "/api/v1/overview"} {
 		code, b := p.get("icl_not-a-token", path)
 		p.cases.Add(1)
 		if code != 401 || (first != nil && !bytes.Equal(b, first)) {
@@ -526,6 +528,8 @@ func (p *httpProp) checkViewer(rng *rand.Rand, who string, v intelcell.Viewer) {
 		}
 	}
 
+	p.checkOverview(rng, who, visible)
+
 	// Actor profiles.
 	for _, a := range propActors {
 		var src, tgt, reps int
@@ -621,5 +625,45 @@ func (p *httpProp) checkAudit(who string, v intelcell.Viewer) {
 	p.cases.Add(1)
 	if !slices.Equal(got, want) {
 		p.diff("%q: audit log: got %d entries, want %d", who, len(got), len(want))
+	}
+}
+
+// checkOverview compares GET /api/v1/overview, for random windows, with the
+// overview computed from only the reports who may see.
+func (p *httpProp) checkOverview(rng *rand.Rand, who string, visible map[string]bool) {
+	var in []storetest.OverviewInput
+	for _, r := range p.reports {
+		if visible[r.id] {
+			in = append(in, storetest.OverviewInput{Date: r.date, Events: r.events})
+		}
+	}
+	for range 3 {
+		f := storetest.RandOverviewWindow(rng, func() string { return propDate(rng) })
+		q := url.Values{}
+		if f.From != "" {
+			q.Set("from", f.From)
+		}
+		if f.To != "" {
+			q.Set("to", f.To)
+		}
+		code, b := p.get(who, "/api/v1/overview?"+q.Encode())
+		var got intelcell.Overview
+		p.cases.Add(1)
+		if code != 200 || json.Unmarshal(b, &got) != nil {
+			p.diff("%q: overview %s: %d %s", who, q.Encode(), code, b)
+			continue
+		}
+		from, to, ok := storetest.ResolveOverviewWindow(f, in)
+		if !ok {
+			from, to = got.From, got.To // nothing visible: the window ends today
+		}
+		if d := storetest.OverviewDiff(&got, storetest.WantOverview(from, to, in)); d != "" {
+			p.diff("%q: overview %s: %s", who, q.Encode(), d)
+		}
+		for _, a := range got.TopActors {
+			if a.Actor.ID == "" || a.Actor.Name == "" {
+				p.diff("%q: overview actor without id or name: %+v", who, a)
+			}
+		}
 	}
 }

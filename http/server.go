@@ -177,6 +177,13 @@ func (s *Server) routeTable() []Route {
 		{"GET", "/api/v1/groups", PermMember, "the caller's sharing groups and their members", s.handleGroups},
 		{"GET", "/api/v1/whoami", PermMember, "the caller", s.handleWhoami},
 		{"GET", "/api/v1/audit", PermMember, "the audit log: all of it for cell admins, filtered by the access rule for anyone else", s.handleAudit},
+		{"GET", "/api/v1/actors/{id}/quotes", PermPublic, "the actor's quotes in visible reports, newest first (quotes.go)", s.handleActorQuotes},
+		{"GET", "/api/v1/overview", PermPublic, "the caller's overview of a window of days (default: the 90 days up to the newest visible event or report): reports and events per day, top actors and dyads, events by CAMEO root, totals", s.handleOverview},
+		// the cell's administration (cell.go)
+		{"GET", "/api/v1/orgs", PermMember, "organisations: all of them for cell admins, the caller's own for anyone else", s.handleOrgs},
+		{"GET", "/api/v1/tokens", PermOrgAdmin, "tokens the caller administers (all for cell admins, its org's for org admins), without secrets", s.handleTokens},
+		{"POST", "/api/v1/tokens", PermOrgAdmin, "create a token (the caller's org, or any for cell admins; a role no higher than the caller's); the secret is shown once", s.handlePostToken},
+		{"DELETE", "/api/v1/tokens/{id}", PermOrgAdmin, "revoke a token the caller administers", s.handleDeleteToken},
 		{"GET", "/api/v1/openapi.json", PermPublic, "this API's OpenAPI 3 document, generated from the route table (openapi.go)", s.handleOpenAPI},
 		// fusion (fusion.go): computed per request from the caller's visible reports only
 		{"GET", "/api/v1/merged-events", PermPublic, "merged events of a date window (default: the 31 days up to the newest visible event), same filters as events", s.handleMergedEvents},

@@ -48,6 +48,19 @@ DROP INDEX events_date;
 ANALYZE events;
 `
 
+// eventGoldsteinMigration adds each event's Goldstein score as a column
+// (filled from the stored bodies) and to events_scan, so that the overview's
+// dyad and actor means are computed from the index alone.
+const eventGoldsteinMigration = `
+ALTER TABLE events ADD COLUMN goldstein REAL NOT NULL DEFAULT 0;
+UPDATE events SET goldstein = coalesce((SELECT json_extract(b.body, '$.goldstein') FROM event_bodies b
+	WHERE b.report_seq = events.report_seq AND b.n = events.n), 0);
+DROP INDEX events_scan;
+CREATE INDEX events_scan ON events(date, id, audience, org_id, plover, root, cameo, src_country, tgt_country,
+	src_code, tgt_code, src_id, tgt_id, lat, lon, goldstein);
+ANALYZE events;
+`
+
 func isDigits(s string) bool {
 	for _, c := range s {
 		if c < '0' || c > '9' {

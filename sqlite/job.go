@@ -198,8 +198,8 @@ func (db *DB) saveDocument(ctx context.Context, exec func(string, ...any) error,
 			date = d.Date
 		}
 		if err := exec(`INSERT INTO events (report_seq, n, id, date, cameo, root, plover, src_id, src_code, src_country, tgt_id, tgt_code, tgt_country, negated, lat, lon,
-			audience, org_id) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, r.audience, r.org_id FROM reports r WHERE r.seq = ?`,
-			seq, i, reportID+"-"+strconv.Itoa(i), date, e.Cameo, root, e.Plover, sid, scode, sc, tid, tcode, tc, e.Negated, lat, lon, seq); err != nil {
+			goldstein, audience, org_id) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, r.audience, r.org_id FROM reports r WHERE r.seq = ?`,
+			seq, i, reportID+"-"+strconv.Itoa(i), date, e.Cameo, root, e.Plover, sid, scode, sc, tid, tcode, tc, e.Negated, lat, lon, e.Goldstein, seq); err != nil {
 			return err
 		}
 		if err := exec(`INSERT INTO event_bodies (report_seq, n, body) VALUES (?, ?, ?)`, seq, i, string(eb)); err != nil {

@@ -161,29 +161,71 @@ func (db *DB) FindGroups(ctx context.Context, v intelcell.Viewer) ([]*intelcell.
 	return out, rows.Err()
 }
 
+// tokenNameMigration gives tokens a name for people.
+const tokenNameMigration = `ALTER TABLE tokens ADD COLUMN name TEXT NOT NULL DEFAULT '';`
+
 // CreateToken creates a token and returns its secret, which is not stored.
 func (db *DB) CreateToken(ctx context.Context, org string, role intelcell.Role) (*intelcell.Token, string, error) {
+	return db.CreateNamedToken(ctx, org, role, "")
+}
+
+// CreateNamedToken creates a token with a name and returns its secret,
+// which is not stored.
+func (db *DB) CreateNamedToken(ctx context.Context, org string, role intelcell.Role, name string) (*intelcell.Token, string, error) {
 	if !role.Valid() {
 		return nil, "", intelcell.Errorf(intelcell.EINVALID, "unknown role %q (cell-admin, admin, analyst or reader)", role)
+	}
+	if err := intelcell.ValidTokenName(name); err != nil {
+		return nil, "", err
 	}
 	secret, err := intelcell.NewSecret()
 	if err != nil {
 		return nil, "", err
 	}
-	t := &intelcell.Token{ID: newID(), Org: org, Role: role, Created: fromMillis(db.now())}
+	t := &intelcell.Token{ID: newID(), Name: name, Org: org, Role: role, Created: fromMillis(db.now())}
 	err = db.withTx(ctx, func(tx *sql.Tx) error {
 		id, err := orgID(ctx, tx, org)
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO tokens (id, org_id, role, hash, created) VALUES (?, ?, ?, ?, ?)`,
-			t.ID, id, string(role), intelcell.HashSecret(secret), t.Created.UnixMilli())
+		_, err = tx.ExecContext(ctx, `INSERT INTO tokens (id, org_id, role, hash, created, name) VALUES (?, ?, ?, ?, ?, ?)`,
+			t.ID, id, string(role), intelcell.HashSecret(secret), t.Created.UnixMilli(), name)
 		return err
 	})
 	if err != nil {
 		return nil, "", err
 	}
 	return t, secret, nil
+}
+
+// TokenNames returns the names of those of the tokens that have one.
+func (db *DB) TokenNames(ctx context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	for len(ids) > 0 {
+		batch := ids[:min(len(ids), 500)]
+		ids = ids[len(batch):]
+		args := make([]any, len(batch))
+		for i, id := range batch {
+			args[i] = id
+		}
+		rows, err := db.r.QueryContext(ctx, `SELECT id, name FROM tokens WHERE name <> '' AND id IN (`+placeholders(len(batch))+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id, name string
+			if err := rows.Scan(&id, &name); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = name
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // RevokeToken revokes a token by id.

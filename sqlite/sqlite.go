@@ -385,6 +385,12 @@ CREATE INDEX places_name ON places(name);
 	eventBodiesMigration,
 	// 8: release columns on events and the events_scan index (event.go).
 	eventScanMigration,
+	// 9: reports by date for the overview (overview.go).
+	overviewMigration,
+	// 10: token names (org.go).
+	tokenNameMigration,
+	// 11: Goldstein scores on events and in events_scan (event.go).
+	eventGoldsteinMigration,
 }
 
 func (db *DB) migrate(ctx context.Context) error {

@@ -39,7 +39,8 @@ var (
 		intelcell.AudienceCell:   {intelcell.TLPGreen, intelcell.TLPClear},
 		intelcell.AudiencePublic: {intelcell.TLPClear},
 	}
-	audiences = []intelcell.Audience{intelcell.AudienceOrg, intelcell.AudienceGroups, intelcell.AudienceCell, intelcell.AudiencePublic}
+	goldsteins = []float64{-10, -7.2, -2, 0, 1, 3.4, 7}
+	audiences  = []intelcell.Audience{intelcell.AudienceOrg, intelcell.AudienceGroups, intelcell.AudienceCell, intelcell.AudiencePublic}
 )
 
 type mEvent struct {
@@ -48,6 +49,7 @@ type mEvent struct {
 
 type mReport struct {
 	id     string
+	date   string
 	owner  intelcell.OrgID
 	rel    intelcell.Release
 	words  map[string]bool
@@ -232,6 +234,7 @@ func (c *checker) round(rng *rand.Rand) {
 		title := strings.Join(randWords(rng, 1+rng.IntN(2)), " ")
 		text := strings.Join(randWords(rng, 3+rng.IntN(6)), " ")
 		r := report(title, text, rel)
+		r.Date = randDate(rng)
 		created, err := s.CreateReport(ctx, v, r)
 		if err != nil {
 			t.Fatalf("create %+v: %v", rel, err)
@@ -239,14 +242,15 @@ func (c *checker) round(rng *rand.Rand) {
 		if !created {
 			continue // the org already sent this content
 		}
-		mr := &mReport{id: r.ID, owner: v.Org, rel: rel, words: map[string]bool{}}
+		mr := &mReport{id: r.ID, date: r.Date, owner: v.Org, rel: rel, words: map[string]bool{}}
 		for _, w := range strings.Fields(title + " " + text) {
 			mr.words[w] = true
 		}
 		var evs []intelcell.Event
 		for range rng.IntN(4) {
 			cd := codes[rng.IntN(len(codes))]
-			e := intelcell.Event{Cameo: cd.cameo, Plover: cd.plover, Date: randDate(rng), Pattern: fmt.Sprintf("p%d", pat)}
+			e := intelcell.Event{Cameo: cd.cameo, Plover: cd.plover, Date: randDate(rng), Pattern: fmt.Sprintf("p%d", pat),
+				Goldstein: goldsteins[rng.IntN(len(goldsteins))]}
 			pat++
 			if rng.IntN(5) > 0 {
 				e.Source = &actors[rng.IntN(len(actors))]
@@ -466,6 +470,8 @@ func (c *checker) checkViewer(rng *rand.Rand, m *model, v intelcell.Viewer) {
 			c.diff("viewer %s facets %+v: %v (%v) want %v", v.OrgName, f, gotRoots, err, roots)
 		}
 	}
+
+	c.checkOverview(rng, m, v, visible) // overview.go
 
 	// Actor profiles.
 	for _, a := range actors {

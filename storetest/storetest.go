@@ -34,6 +34,8 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Audit", func(t *testing.T) { testAudit(t, newStore(t)) })                   // audit.go
 	t.Run("DefaultRelease", func(t *testing.T) { testDefaultRelease(t, newStore(t)) }) // audit.go
 	t.Run("Fusion", func(t *testing.T) { testFusion(t, newStore) })                    // fusion.go
+	t.Run("Overview", func(t *testing.T) { testOverview(t, newStore(t)) })             // overview.go
+	t.Run("TokenNames", func(t *testing.T) { testTokenNames(t, newStore(t)) })         // token.go
 }
 
 func code(err error) string { return intelcell.ErrorCode(err) }

@@ -131,13 +131,14 @@ func init() {
 	}
 	register(group)
 
-	token := &command{name: "token", usage: "create --org NAME [--role cell-admin|admin|analyst|reader] | revoke ID | list [--org NAME]  [--data DIR | --db URL]",
+	token := &command{name: "token", usage: "create --org NAME [--role cell-admin|admin|analyst|reader] [--name TEXT] | revoke ID | list [--org NAME]  [--data DIR | --db URL]",
 		help: "Create, revoke or list API tokens. A new token is printed once, alone on the last line; only its hash is stored."}
 	token.run = func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fs := newFlags(token, stderr)
 		data := dataFlag(fs)
 		org := fs.String("org", "", "the token's org")
 		role := fs.String("role", "reader", "cell-admin, admin (of the org), analyst or reader")
+		name := fs.String("name", "", "who or what uses the token (shown in lists; not secret)")
 		pos, err := parseInterleaved(fs, args)
 		if err != nil {
 			return err
@@ -155,11 +156,15 @@ func init() {
 			if *org == "" {
 				return wrapUsage("--org is required")
 			}
-			t, secret, err := db.CreateToken(ctx, *org, intelcell.Role(*role))
+			t, secret, err := db.CreateNamedToken(ctx, *org, intelcell.Role(*role), strings.TrimSpace(*name))
 			if err != nil {
 				return err
 			}
-			if err := auditCLI(ctx, db, intelcell.AuditCreate, "token", t.ID, "org "+t.Org+" role "+string(t.Role)); err != nil {
+			detail := "org " + t.Org + " role " + string(t.Role)
+			if t.Name != "" {
+				detail += " name " + t.Name
+			}
+			if err := auditCLI(ctx, db, intelcell.AuditCreate, "token", t.ID, detail); err != nil {
 				return err
 			}
 			fmt.Fprintf(stdout, "token %s for org %s, role %s (shown once; keep it secret):\n%s\n", t.ID, t.Org, t.Role, secret)
@@ -175,8 +180,16 @@ func init() {
 			if err != nil {
 				return err
 			}
+			ids := make([]string, len(toks))
+			for i, t := range toks {
+				ids[i] = t.ID
+			}
+			names, err := db.TokenNames(ctx, ids)
+			if err != nil {
+				return err
+			}
 			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tORG\tROLE\tCREATED\tLAST USED\tREVOKED")
+			fmt.Fprintln(tw, "ID\tORG\tROLE\tCREATED\tLAST USED\tREVOKED\tNAME")
 			ts := func(t *time.Time) string {
 				if t == nil {
 					return "-"
@@ -184,7 +197,7 @@ func init() {
 				return t.Format(time.RFC3339)
 			}
 			for _, t := range toks {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Org, t.Role, t.Created.Format(time.RFC3339), ts(t.LastUsed), ts(t.Revoked))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, t.Org, t.Role, t.Created.Format(time.RFC3339), ts(t.LastUsed), ts(t.Revoked), names[t.ID])
 			}
 			return tw.Flush()
 		}

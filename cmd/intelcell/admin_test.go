@@ -30,6 +30,12 @@ func TestAdminCommands(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(lines[len(lines)-1], "icl_") || strings.Contains(lines[len(lines)-1], " ") {
 		t.Errorf("token create: %q", out)
 	}
+	if out, errOut, code := runCLI(t, "", "token", "create", "--org", "beta", "--name", "feed robot", "--data", data); code != 0 {
+		t.Errorf("token create --name: %s %s", out, errOut)
+	}
+	if out, _, _ := runCLI(t, "", "token", "list", "--org", "beta", "--data", data); !strings.Contains(out, "NAME") || !strings.Contains(out, "feed robot") {
+		t.Errorf("token list shows no name: %q", out)
+	}
 	if _, _, code := runCLI(t, "", "token", "create", "--org", "alpha", "--role", "king", "--data", data); code != 1 {
 		t.Errorf("bad role exit %d", code)
 	}

@@ -65,6 +65,25 @@ async function open(page, hash, label) {
   return t;
 }
 const shot = (page, name, full = true) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: full });
+const sum = (counts) => counts.reduce((n, c) => n + c.count, 0);
+
+// overviewFigures reads the overview as the page shows it and as the API
+// gives it (for the same window), with the events API's count for comparison.
+async function overviewFigures(page, query = '') {
+  return page.evaluate(async (qs) => {
+    const H = { headers: { Authorization: `Bearer ${sessionStorage.getItem('intelcell.token')}` } };
+    const o = await fetch(`/api/v1/overview${qs}`, H).then((r) => r.json());
+    const facets = await fetch(`/api/v1/events/facets?from=${o.from}&to=${o.to}`, H).then((r) => r.json());
+    const num = (id) => Number(document.getElementById(id).textContent.replace(/,/g, ''));
+    return {
+      o, facets,
+      shown: {
+        reports: num('ov-reports'), events: num('ov-events'), actors: num('ov-actors'),
+        actorsListed: document.querySelectorAll('#top-actors li').length, dyadsListed: document.querySelectorAll('#top-dyads li').length,
+      },
+    };
+  }, query);
+}
 
 try {
   // ---------------------------------------------------------------- alpha
@@ -218,6 +237,28 @@ try {
   await page.waitForTimeout(300);
   await shot(page, '08-actor');
 
+  step('actor: quotes, each linked to its place in its report');
+  const quoted = await page.evaluate(async (id) => {
+    const H = { headers: { Authorization: `Bearer ${sessionStorage.getItem('intelcell.token')}` } };
+    const r = await fetch(`/api/v1/reports/${encodeURIComponent(id)}`, H).then((x) => x.json());
+    const q = (r.document.quotes || []).find((x) => x.speaker && (x.speaker.id || x.speaker.code));
+    return q ? { speaker: q.speaker.id || q.speaker.code, text: q.text, span: q.span } : null;
+  }, seedId);
+  if (!quoted) console.log('     (the seed report has no quote with a known speaker: skipped)');
+  else {
+    await open(page, `#/actor/${encodeURIComponent(quoted.speaker)}`, 'actor');
+    await page.waitForSelector('#actor-quotes li, #actor-quotes .empty, #actor-quotes .error', { timeout: 15000 });
+    const qtexts = await page.$$eval('#actor-quotes li blockquote', (bs) => bs.map((b) => b.textContent));
+    check(qtexts.some((t) => t.includes(quoted.text)), `the actor view of ${quoted.speaker} lists its quote "${quoted.text.slice(0, 40)}…" (${qtexts.length} quotes)`);
+    const qlink = page.locator(`#actor-quotes a[href="#/report/${encodeURIComponent(seedId)}?quote=${quoted.span.start}-${quoted.span.end}"]`);
+    check(await qlink.count() === 1, 'the quote links to its report');
+    await shot(page, '08b-actor-quotes');
+    await qlink.click();
+    await page.waitForSelector('#doctext .selected', { timeout: 15000 });
+    const sel = await page.$$eval('#doctext .selected', (ss) => ({ quote: ss.every((s) => s.classList.contains('hl-quote')), text: ss.map((s) => s.textContent).join('') }));
+    check(sel.quote && sel.text.includes(quoted.text.slice(0, 20)), 'following the link selects the quote in the report text');
+  }
+
   step('map');
   await open(page, '#/map', 'map');
   await page.waitForSelector('#world-map.map-drawn');
@@ -231,14 +272,72 @@ try {
   await page.waitForSelector('table.events tbody tr, .status .empty');
   check(page.url().includes('bbox='), 'a cluster opens its events in the table');
 
-  step('overview and cell');
+  step('overview: the server\'s figures');
   await open(page, '#/overview', 'overview');
   await page.waitForSelector('#overview-chart.chart-drawn canvas', { timeout: 15000 });
   await page.waitForSelector('.cards .card');
+  await page.waitForSelector('ul.latest li, section .empty');
+  const ovA = await overviewFigures(page);
+  console.log(`     ${ovA.o.from}..${ovA.o.to}: ${ovA.o.reports} reports, ${ovA.o.events} events, ${ovA.o.actors} actors; top actor ${ovA.o.top_actors[0] ? ovA.o.top_actors[0].actor.name + ' ' + ovA.o.top_actors[0].count : '-'}`);
+  check(ovA.shown.reports === ovA.o.reports && ovA.shown.events === ovA.o.events && ovA.shown.actors === ovA.o.actors,
+    `the cards show the server's totals (${JSON.stringify(ovA.shown)})`);
+  check(ovA.o.events === ovA.facets.count, `the window's event total equals the events API's count for the same dates (${ovA.o.events} / ${ovA.facets.count})`);
+  check(sum(ovA.o.events_per_day) === ovA.o.events && sum(ovA.o.by_root) === ovA.o.events && sum(ovA.o.reports_per_day) === ovA.o.reports,
+    'per-day and per-root counts add up to the totals');
+  check(JSON.stringify(Object.fromEntries(ovA.o.by_root.map((c) => [c.key, c.count]))) === JSON.stringify(Object.fromEntries(ovA.facets.by_root.map((c) => [c.key, c.count]))),
+    'the CAMEO roots equal the events API\'s facets for the window');
+  check(ovA.shown.actorsListed === ovA.o.top_actors.length && ovA.shown.dyadsListed === ovA.o.top_dyads.length && ovA.o.top_actors.length <= 10,
+    `the top ${ovA.o.top_actors.length} actors and ${ovA.o.top_dyads.length} dyads are listed`);
+  if (ovA.o.top_actors.length > 1) check(ovA.o.top_actors.every((a, i) => !i || ovA.o.top_actors[i - 1].count >= a.count), 'actors ranked by events');
   await shot(page, '10-overview');
+  // The seed's month: alpha's org-only seed report is counted for alpha.
+  const seedWindow = '?from=2015-09-01&to=2015-10-31';
+  await open(page, `#/overview${seedWindow}`, 'overview');
+  await page.waitForSelector('#ov-reports');
+  const ovSeedA = await overviewFigures(page, seedWindow);
+  check(ovSeedA.shown.reports === ovSeedA.o.reports && ovSeedA.o.from === '2015-09-01' && ovSeedA.o.reports >= 1, `a chosen window (${ovSeedA.o.from}..${ovSeedA.o.to}) counts alpha's seed report: ${ovSeedA.o.reports} reports, ${ovSeedA.o.events} events`);
+  const seedEvents = await page.evaluate(async (id) => {
+    const r = await fetch(`/api/v1/reports/${encodeURIComponent(id)}`, { headers: { Authorization: `Bearer ${sessionStorage.getItem('intelcell.token')}` } }).then((x) => x.json());
+    return r.document.events.filter((e) => e.date >= '2015-09-01' && e.date <= '2015-10-31').length;
+  }, seedId);
+
+  step('cell: create a token, use it, revoke it');
   await open(page, '#/cell', 'cell');
-  await page.waitForTimeout(300);
+  await page.waitForSelector('table.tokens tbody tr');
+  await page.waitForSelector('table.audit tbody tr');
+  const nTokens = await page.locator('table.tokens tbody tr').count();
+  const tokName = 'e2e laptop <i>x</i>';
+  await page.fill('#tok-name', tokName);
+  await page.selectOption('#tok-role', 'reader');
+  check(!(await page.locator('#tok-role option[value="cell-admin"]').count()), 'an org admin is not offered the cell-admin role');
+  await page.click('form.tokform button[type=submit]');
+  await page.waitForSelector('#new-secret');
+  const newSecret = await page.inputValue('#new-secret');
+  check(/^icl_[A-Za-z0-9_-]{40,}$/.test(newSecret), 'the new token\'s secret is shown once');
+  await page.waitForFunction((n) => document.querySelectorAll('table.tokens tbody tr').length === n + 1, nTokens);
+  const newRow = page.locator('table.tokens tbody tr', { hasText: tokName });
+  check(await newRow.count() === 1 && await newRow.locator('i').count() === 0, 'the new token is listed by name, its name shown as text');
+  const newID = await newRow.getAttribute('data-token');
+  const kept = await page.evaluate((sec) => ({ s: JSON.stringify(sessionStorage), l: JSON.stringify(localStorage), c: document.cookie, u: location.href, t: document.querySelector('table.tokens').textContent }), newSecret);
+  check(![kept.s, kept.l, kept.c, kept.u, kept.t].some((x) => x.includes(newSecret)), 'the secret is in no URL, storage, cookie or list');
+  const whoNew = await page.evaluate(async (sec) => {
+    const r = await fetch('/api/v1/whoami', { headers: { Authorization: `Bearer ${sec}` } });
+    return { status: r.status, body: await r.json() };
+  }, newSecret);
+  check(whoNew.status === 200 && whoNew.body.org === 'alpha' && whoNew.body.role === 'reader', `the new token works: ${JSON.stringify(whoNew.body).slice(0, 80)}`);
+  await page.mouse.move(10, 10);
   await shot(page, '11-cell');
+  await newRow.locator('button:has-text("Revoke")').click();
+  await newRow.locator('button:has-text("Confirm revoke")').click();
+  await page.waitForSelector(`table.tokens tr[data-token="${newID}"] >> text=/revoked/`);
+  const whoRevoked = await page.evaluate(async (sec) => (await fetch('/api/v1/whoami', { headers: { Authorization: `Bearer ${sec}` } })).status, newSecret);
+  check(whoRevoked === 401, 'after revoking it in the Cell view the token is refused');
+  await open(page, '#/cell', 'cell');
+  await page.waitForSelector('table.audit tbody tr');
+  const auditText = await page.textContent('table.audit');
+  check(auditText.includes(`token ${newID}`) && /create/.test(auditText) && /change/.test(auditText), 'the audit log shows the token\'s creation and revocation');
+  check(!auditText.includes(newSecret), 'the audit log never shows a secret');
+  await shot(page, '11b-cell-after');
 
   step('narrow screen');
   await page.setViewportSize({ width: 400, height: 850 });
@@ -249,6 +348,13 @@ try {
   await shot(page, '12-report-narrow');
   await open(page, '#/events', 'events');
   await shot(page, '13-events-narrow');
+  for (const [hash, name, sel] of [['#/overview', 'overview', '#overview-chart.chart-drawn'], ['#/cell', 'cell', 'table.audit tbody tr']]) {
+    await open(page, hash, name);
+    await page.waitForSelector(sel, { timeout: 15000 });
+    const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(over <= 2, `${name}: no horizontal scrolling at 400 px (overflow ${over} px)`);
+    await shot(page, `13-${name}-narrow`);
+  }
   await page.setViewportSize({ width: 1280, height: 900 });
 
   step('sign out');
@@ -280,6 +386,14 @@ try {
   await pb.waitForTimeout(500);
   await scan('overview');
   await shot(pb, '15-beta-overview');
+  await open(pb, `#/overview${seedWindow}`, 'overview');
+  await pb.waitForSelector('#ov-reports');
+  const ovSeedB = await overviewFigures(pb, seedWindow);
+  check(ovSeedB.shown.reports === ovSeedB.o.reports && ovSeedB.shown.events === ovSeedB.o.events, 'beta\'s overview cards show beta\'s own figures');
+  check(ovSeedA.o.reports - ovSeedB.o.reports === 1 && ovSeedA.o.events - ovSeedB.o.events === seedEvents,
+    `beta's overview of the seed's months counts nothing of alpha's org-only seed report (alpha ${ovSeedA.o.reports} reports / ${ovSeedA.o.events} events, beta ${ovSeedB.o.reports} / ${ovSeedB.o.events}, the seed ${seedEvents} events)`);
+  check(!JSON.stringify(ovSeedB.o).includes(seedId), 'beta\'s overview names nothing of the seed report');
+  await scan('overview of the seed\'s months');
   for (const hash of ['#/events?limit=250', '#/events?q=Seed', `#/events?actor=${encodeURIComponent(actorId)}&limit=250`, '#/events?q=Baghdad']) {
     await open(pb, hash, 'events');
     await scan(hash);

@@ -107,7 +107,8 @@ async function route() {
     ready: () => {
       if (gen !== generation || main.dataset.ready === String(gen)) return;
       main.dataset.ready = String(gen);
-      window.__consoleTimings.push({ view: r.view, ms: Math.round(performance.now() - start) });
+      // ms: from the route change; at: from the page's navigation start.
+      window.__consoleTimings.push({ view: r.view, ms: Math.round(performance.now() - start), at: Math.round(performance.now()) });
     },
   };
   delete main.dataset.ready;

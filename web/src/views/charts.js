@@ -150,11 +150,12 @@ const padRange = (bucket) => (u, min, max) => {
 const bars = (align = 0) => window.uPlot.paths.bars({ size: [0.45, 24], gap: 1, align });
 
 // countChart draws one or more series given as Map(date → n), as bars per
-// day or per month.
-export async function countChart(el, series) {
+// day or per month; span ([first, last] YYYY-MM-DD), when given, is the
+// whole period shown, whatever the data.
+export async function countChart(el, series, span) {
   loadCSS(`${V}/uplot/uPlot.min.css`);
   await loadScript(`${V}/uplot/uPlot.iife.min.js`);
-  const bucket = bucketer(series.flatMap((s) => [...s.data.keys()]));
+  const bucket = bucketer([...series.flatMap((s) => [...s.data.keys()]), ...(span || [])]);
   series = series.map((s) => {
     const m = new Map();
     for (const [k, n] of s.data) m.set(bucket(k), (m.get(bucket(k)) || 0) + n);
@@ -165,9 +166,11 @@ export async function countChart(el, series) {
   const keys = [...all].sort();
   const xs = keys.map((k) => Date.parse(k + 'T00:00:00Z') / 1000);
   const width = Math.max(280, Math.min(el.clientWidth || 600, 900));
+  const pad = padRange(bucket);
+  const range = span ? (u, min, max) => pad(u, Date.parse(bucket(span[0]) + 'T00:00:00Z') / 1000, Date.parse(bucket(span[1]) + 'T00:00:00Z') / 1000) : pad;
   const plot = new window.uPlot({
-    width, height: 200, scales: { x: { time: true, range: padRange(bucket) } },
-    series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: s.color, fill: s.color + '99', width: 1, paths: bars(series.length > 1 ? (i ? 1 : -1) : 0) }))],
+    width, height: 200, scales: { x: { time: true, range } },
+    series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: s.color, fill: s.color + '99', width: 1, points: { show: false }, paths: bars(series.length > 1 ? (i ? 1 : -1) : 0) }))],
     axes: [{}, { label: `per ${bucket.unit}` }],
   }, [xs, ...series.map((s) => keys.map((k) => s.data.get(k) || 0))], el);
   el.classList.add('chart-drawn');

@@ -39,12 +39,14 @@ export async function render(main, ctx) {
   const mapEl = h('div.map.small-map#actor-map', { role: 'region', 'aria-label': 'Map of where it acts' });
   const partnersEl = h('div.partners');
   const latest = h('div');
+  const quotesEl = h('div#actor-quotes', h('p.muted', 'Loading…'));
   main.append(h('div.grid2',
     h('section', h('h2', 'Events over time'), chartEl),
     h('section', h('h2', 'Partners and opponents'), h('p.small.legend-line', h('span.swatch-line.coop'), ' cooperation (mean Goldstein ≥ 0)  ', h('span.swatch-line.conf'), ' conflict; width = number of events'), graphEl, partnersEl)),
   h('section', h('h2', 'Where it acts'), mapEl),
-  h('section', h('h2', 'Latest events'), latest));
+  h('div.grid2', h('section', h('h2', 'Latest events'), latest), h('section', h('h2', 'Quotes'), quotesEl)));
   ctx.ready();
+  quotes(quotesEl, a, ctx);
 
   let res;
   try {
@@ -85,4 +87,26 @@ export function bboxOf(points) {
   const lons = points.map((p) => p.lon); const lats = points.map((p) => p.lat);
   const pad = 0.05;
   return [Math.min(...lons) - pad, Math.min(...lats) - pad, Math.max(...lons) + pad, Math.max(...lats) + pad].map((x) => x.toFixed(3)).join(',');
+}
+
+// quotes lists what the actor said in the reports shared with you, newest
+// report first, each linked to its place in its report. (The actor's full
+// profile has them too, but reads up to 20,000 events: seconds for a busy
+// actor of a big cell.)
+async function quotes(el, a, ctx) {
+  let p;
+  try {
+    p = await api(`/actors/${encodeURIComponent(a.id || a.code)}/quotes`, { query: { limit: 50 } });
+  } catch (e) {
+    if (!ctx.stale()) el.replaceChildren(h('p.error', `Could not load the quotes: ${e.message}`));
+    return;
+  }
+  if (ctx.stale()) return;
+  const qs = p.quotes || [];
+  if (!qs.length) { el.replaceChildren(empty('No quotes of this actor in the reports shared with you.')); return; }
+  el.replaceChildren(h('ul.plain.quotes', qs.map((q) => h('li',
+    h('blockquote', q.direct ? `“${q.text}”` : q.text),
+    h('div.small.muted', q.direct ? 'direct' : 'reported speech', ` · report of ${q.date} · `,
+      h('a', { href: `#/report/${encodeURIComponent(q.report_id)}?quote=${q.span.start}-${q.span.end}` }, 'in its report'))))),
+  p.quotes.length >= 50 ? h('p.small.muted', 'The 50 newest quotes.') : '');
 }

@@ -32,7 +32,7 @@ export async function render(main, ctx) {
     }
     if (ctx.stale()) return;
     clear(main);
-    draw(main, rep);
+    draw(main, rep, ctx.route.query.get('quote'));
     ctx.ready();
     if (rep.status === 'queued' || rep.status === 'processing') timer = setTimeout(load, 1000);
   };
@@ -40,7 +40,9 @@ export async function render(main, ctx) {
   return () => clearTimeout(timer);
 }
 
-function draw(main, rep) {
+// draw shows the report; quote ("start-end", the byte span of one of its
+// quotes, from the actor view's links) is selected in the text.
+function draw(main, rep, quote) {
   setTitle(rep.title || 'Report');
   const doc = rep.document;
   const text = rep.title ? rep.title + '\n' + rep.text : rep.text; // what was analysed (see CONTRACT.md)
@@ -96,6 +98,11 @@ function draw(main, rep) {
   else {
     side.append(h('ul.sources', sources.map((s) => h('li', s.source || 'source',
       s.url ? [' · ', h('a', { href: safeHref(s.url), rel: 'noopener noreferrer nofollow', target: '_blank' }, s.url)] : ''))));
+  }
+  if (quote && doc) {
+    const [qs, qe] = quote.split('-').map(Number);
+    const i = quotes.findIndex((q) => q.span && q.span.start === qs && q.span.end === qe);
+    if (i >= 0) requestAnimationFrame(() => selectAnnotation(textEl, details, anns, `quote:${i}`));
   }
   if (doc) {
     side.append(h('h2', 'Counts'), h('p.small', `${(doc.mentions || []).length} mentions · ${(doc.places || []).length} places · ${evs.length} events · ${quotes.length} quotes`,
