@@ -177,6 +177,10 @@ CREATE INDEX places_name ON places(name);
 	fusionMigration,
 	// 5: the generation counter that fusion caches are checked against (generation.go).
 	generationMigration,
+	// 6: reports by date for the overview (overview.go).
+	overviewMigration,
+	// 7: token names (token.go).
+	tokenNameMigration,
 }
 
 // migrate applies pending migrations. A session advisory lock keyed by the
