@@ -109,6 +109,21 @@ type tokenRequest struct {
 	Name string `json:"name"`
 }
 
+// decodeTokenRequest reads the body of POST /api/v1/tokens: one JSON object
+// of known fields and nothing after it.
+func decodeTokenRequest(body []byte) (tokenRequest, error) {
+	var req tokenRequest
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		return req, intelcell.Errorf(intelcell.EINVALID, "malformed JSON: %s", jsonErr(err))
+	}
+	if dec.More() {
+		return req, intelcell.Errorf(intelcell.EINVALID, "malformed JSON: data after the object")
+	}
+	return req, nil
+}
+
 // handlePostToken serves POST /api/v1/tokens: a new token for the caller's
 // org (any org for a cell admin) with a role that does not outrank the
 // caller's. The secret is in this response only.
@@ -117,11 +132,9 @@ func (s *Server) handlePostToken(w nethttp.ResponseWriter, r *nethttp.Request, v
 	if err != nil {
 		return err
 	}
-	var req tokenRequest
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		return intelcell.Errorf(intelcell.EINVALID, "malformed JSON: %s", jsonErr(err))
+	req, err := decodeTokenRequest(body)
+	if err != nil {
+		return err
 	}
 	org := cmp.Or(req.Org, v.OrgName)
 	role := intelcell.Role(strings.ToLower(cmp.Or(req.Role, string(intelcell.RoleReader))))

@@ -448,25 +448,36 @@ func isMergedID(s string) bool {
 	return true
 }
 
+// decodeDecision reads the body of POST /api/v1/merged-events/decisions:
+// one JSON object of known fields, event ids of at most 200 bytes.
+func decodeDecision(body []byte) (decisionRequest, error) {
+	var req decisionRequest
+	bad := intelcell.Errorf(intelcell.EINVALID, "bad decision: want {\"kind\": \"split\"|\"join\", \"a\": EVENT_ID, \"b\": EVENT_ID}")
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil || dec.More() {
+		return req, bad
+	}
+	if len(req.A) > 200 || len(req.B) > 200 {
+		return req, intelcell.Errorf(intelcell.EINVALID, "event id too long")
+	}
+	return req, nil
+}
+
 func (s *Server) handlePostDecision(w nethttp.ResponseWriter, r *nethttp.Request, v intelcell.Viewer) error {
 	body, err := s.readBody(w, r)
 	if err != nil {
 		return err
 	}
-	var req decisionRequest
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		return intelcell.Errorf(intelcell.EINVALID, "bad decision: want {\"kind\": \"split\"|\"join\", \"a\": EVENT_ID, \"b\": EVENT_ID}")
+	req, err := decodeDecision(body)
+	if err != nil {
+		return err
 	}
 	fs, err := s.fusionStore()
 	if err != nil {
 		return err
 	}
 	for _, p := range []*string{&req.A, &req.B} {
-		if len(*p) > 200 {
-			return intelcell.Errorf(intelcell.EINVALID, "event id too long")
-		}
 		if isMergedID(*p) {
 			id, _, err := fs.FusionEventDate(r.Context(), v, *p)
 			if err != nil {
