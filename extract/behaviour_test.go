@@ -264,3 +264,42 @@ func TestMainEvent(t *testing.T) {
 		})
 	}
 }
+
+// TestNamesInContext: a surname or a one-word organisation name means the
+// person the report names in full, not someone of the knowledge base who
+// shares it.
+func TestNamesInContext(t *testing.T) {
+	text := "Judge Victor Marrero ruled on Monday. Marrero wrote that the law was clear. " +
+		"Prosecutor Cyrus R. Vance filed the appeal, and Vance said more was to come. " +
+		"Voters in the state backed Roy Moore. Moore thanked them. " +
+		"Senator Elizabeth Warren spoke next. Michael Bloomberg, a former mayor, endorsed her, and Bloomberg said he was proud. " +
+		"Victor Marrero said the court would hear the case again. Marrero declined to comment."
+	d := run(t, text, "2017-11-10")
+	for _, m := range d.Mentions {
+		switch {
+		case m.Text == "Marrero" && m.Actor.Name != "Victor Marrero",
+			m.Text == "Vance" && m.Actor.Name != "Cyrus R. Vance",
+			m.Text == "Moore" && m.Actor.Name != "Roy Moore",
+			m.Text == "Bloomberg" && m.Actor.Name != "Michael Bloomberg",
+			strings.Contains(m.Actor.Name, "Elizabeth II"):
+			t.Errorf("%q at %d resolved to %s (%s)", m.Text, m.Start, m.Actor.Name, m.Actor.Code)
+		}
+	}
+}
+
+// TestNotActors: datelines, times of day and institutions are not the
+// actors of events.
+func TestNotActors(t *testing.T) {
+	d := run(t, "WASHINGTON (Reuters) - The head of a small Kentucky charity said on Monday it would close.\n"+
+		"By 6 pm the city had issued a warning. Judge Ann Doakes said the court had rejected the appeal.", "2017-11-10")
+	for _, e := range d.Events {
+		if e.Source != nil && (strings.HasSuffix(e.Source.Code, "MED") || e.Source.Name == "pm" || e.Source.Name == "Ann Doakes" && e.Cameo == "120") {
+			t.Errorf("wrong source %s (%s) for %s", e.Source.Name, e.Source.Code, e.Cameo)
+		}
+	}
+	for _, m := range d.Mentions {
+		if m.Text == "pm" || m.Text == "Reuters" && m.Actor.Kind == "person" {
+			t.Errorf("mention %q as %s", m.Text, m.Actor.Code)
+		}
+	}
+}

@@ -35,6 +35,9 @@ func (d *doc) agentAt(i int) (*kb.Agent, int) {
 	if t.Kind != lex.Word {
 		return nil, -1
 	}
+	if i > 0 && d.toks[i-1].Kind == lex.Number && len(t.Norm) <= 3 && !t.IsCap() {
+		return nil, -1 // "5 pm": a unit after a number, not the acronym of a role
+	}
 	var best *kb.Agent
 	end := -1
 	for _, a := range d.kb.AgentsFor(t.Norm) {
