@@ -26,6 +26,7 @@ type phrase struct {
 	dyad        bool  // hyphenated pair "Kerry-Lavrov" used as a modifier
 	agentOnly   bool
 	definite    bool // "the official", "the group": refers back
+	personRole  bool // headed by a word naming one person: "the Peruvian president"
 	sent        int
 }
 
@@ -320,6 +321,7 @@ func (d *doc) makePhrase(i, j, si int) *phrase {
 	ph := &phrase{first: i, last: j, sent: si}
 	if agent != nil {
 		ph.agent = agent.Code
+		ph.personRole = agent.Person
 		last := d.toks[agentEnd].Norm
 		ph.plural = strings.HasSuffix(last, "s") && !strings.HasSuffix(last, "ss")
 	}

@@ -69,6 +69,8 @@ var (
 	denialNouns = set("notion", "claim", "claims", "report", "reports", "allegation", "allegations", "suggestion",
 		"suggestions", "idea", "assertion", "accusation", "accusations", "charge", "charges", "rumour", "rumours",
 		"rumor", "rumors", "speculation", "possibility")
+	// verbalAttackVerbs: verbs of attack that a politician does with words.
+	verbalAttackVerbs = set("attack", "assail", "blast", "savage")
 	// light verbs whose object noun carries the event: "conducted airstrikes", "held talks".
 	lightVerbs = set("conduct", "carry", "launch", "stage", "hold", "mount", "make", "have", "attend", "join",
 		"begin", "start", "continue", "resume", "order", "authorize", "authorise", "lead", "step", "intensify",
