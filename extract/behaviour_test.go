@@ -136,6 +136,14 @@ func TestEvents(t *testing.T) {
 			nil, []wantEvent{{"KEN", "", "03", false}, {"KEN", "", "04", false}}},
 		{"an offer with its content stays", "Libya offered to hand over the two suspects.",
 			[]wantEvent{{"LBY", "CRM", "03", false}}, nil},
+		{"a government does not protest against its own country", "The Mexican president held a rally in Monterrey.",
+			nil, []wantEvent{{"MEX", "", "14", false}}},
+		{"taken to hospital is no seizure", "The Chilean senator was taken to hospital on Monday.",
+			nil, []wantEvent{{"", "", "19", false}}},
+		{"a capital inside a name is not its government", "Brazil quit the Paris Climate Accord.",
+			nil, []wantEvent{{"BRA", "FRA", "", false}}},
+		{"a conflict between two sides", "The latest military conflict between Armenia and Azerbaijan lasted six weeks.",
+			[]wantEvent{{"ARM", "AZE", "19", false}}, []wantEvent{{"ARMMIL", "", "", false}}},
 		{"role words modifying an attack noun", "Mali is facing militant attacks in the north.",
 			nil, []wantEvent{{"MLI", "", "19", false}}},
 	}
@@ -301,6 +309,18 @@ func TestNamesInContext(t *testing.T) {
 			m.Text == "Bloomberg" && m.Actor.Name != "Michael Bloomberg",
 			strings.Contains(m.Actor.Name, "Elizabeth II"):
 			t.Errorf("%q at %d resolved to %s (%s)", m.Text, m.Start, m.Actor.Name, m.Actor.Code)
+		}
+	}
+}
+
+// TestLeaderSurname: a relative named in full does not take the bare
+// surname of a leader in office, and a capitalised word at the start of a
+// sentence is no given name.
+func TestLeaderSurname(t *testing.T) {
+	d := run(t, "Melania Trump visited a school in Ohio. Former Trump adviser Jane Doakes said on Monday that Trump would sign the bill.", "2018-03-10")
+	for _, m := range d.Mentions {
+		if strings.HasSuffix(m.Text, "Trump") && m.Text != "Melania Trump" && m.Actor.Name != "Donald Trump" {
+			t.Errorf("%q at %d resolved to %s", m.Text, m.Start, m.Actor.Name)
 		}
 	}
 }

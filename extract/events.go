@@ -55,8 +55,8 @@ type pending struct {
 	light     bool // a noun event whose source is the subject of a light verb
 	// unknownSource: a violent act with a victim and no known perpetrator
 	unknownSource bool
-	// bare: a cooperative act (cooperativeRoots) coded by a verb's default
-	// pattern alone, no word of the pattern beyond the verb ("received",
+	// bare: a cooperative act (cooperativeRoots) or a polysemous verb
+	// (polysemousVerbs) coded by a verb's default pattern alone, no word of the pattern beyond the verb ("received",
 	// "contributed"), and neither an intent nor followed by what is offered
 	// or agreed ("offered to hand over")
 	bare bool
@@ -241,7 +241,8 @@ func (d *doc) sentenceEvents(si int) {
 		}
 		p := pending{code: code, trigger: v, negated: negated,
 			intent: intent, pattern: m.pat.Text, consumed: [2]int{v, m.end}, srcAP: subj,
-			bare: m.lits == 0 && !intent && cooperativeRoots[cameo.Root(m.pat.Code)] && !(v+1 <= s.Last && d.toks[v+1].Norm == "to")}
+			bare: m.lits == 0 && !intent && (cooperativeRoots[cameo.Root(m.pat.Code)] || d.lemmaIn(v, polysemousVerbs)) &&
+				!(v+1 <= s.Last && d.toks[v+1].Norm == "to" && !d.lemmaIn(v, polysemousVerbs))}
 		p.bare19 = m.pat.Code == "190" && m.lits == 0 && d.lemmaIn(v, verbalAttackVerbs)
 		p.spanFirst, p.spanLast = g.start, m.end
 		if subj >= 0 {
@@ -390,6 +391,10 @@ func (d *doc) emit(si int, ps []pending) {
 			// is verbal
 			p.code, root = "111", "11"
 		}
+		if root == "14" && len(srcs) == 1 && srcs[0] != nil && strings.HasSuffix(srcs[0].Code, "GOV") && len(tgts) <= 1 &&
+			(len(tgts) == 0 || tgts[0] == nil || tgts[0].Code == srcs[0].CountryCode() || srcs[0].CountryCode() == "" && len(tgts[0].Code) == 3) {
+			continue // "the president held a rally": a government does not protest against its own country
+		}
 		if len(tgts) == 0 && len(srcs) > 1 && reciprocal[root] {
 			// "The United States and Jordan have agreed": each with the other
 			for a := range srcs {
@@ -415,8 +420,9 @@ func (d *doc) emit(si int, ps []pending) {
 		if len(tgts) == 0 {
 			if p.bare && !p.negated {
 				// "a judge agreed", "he received 40 votes", "investors
-				// contributed": a cooperative verb alone, with no partner
-				// named, is rarely the event its default code says
+				// contributed", "he was taken to hospital": a cooperative or
+				// polysemous verb alone, with no partner named, is rarely the
+				// event its default code says
 				continue
 			}
 			// an act with no target ("rebels surrendered", "thousands

@@ -127,6 +127,13 @@ func (d *doc) findMentions() {
 			}
 			continue
 		}
+		if best.Form == kb.FormCapital && end+1 < len(d.toks) && d.sentOf[end+1] == d.sentOf[i] && d.nameWord(end+1) &&
+			!d.toks[end+1].Newline && len(d.kb.Names(d.toks[end+1].Norm)) == 0 {
+			// "the Paris Climate Accord", "Baghdad International Airport": a
+			// capital inside a longer name is not its government
+			i = end
+			continue
+		}
 		if end == i && orgKinds[best.Entity.Kind] {
 			if d.pending[i] != nil {
 				continue // the surname of a person named in full
@@ -331,7 +338,16 @@ func (d *doc) surnameAt(i int) *mention {
 			}
 		}
 		if len(keep) == 0 {
-			if d.nameWord(i) && (d.local[t.Norm] == nil || !hasGiven(d.local[t.Norm])) {
+			inOffice := false
+			for _, c := range cands {
+				if r, ok := c.Entity.RoleAt(d.dateStr); ok && strings.HasSuffix(r.Code, "GOV") {
+					inOffice = true
+				}
+			}
+			// bind the bare surname to this person unless someone of that
+			// name was introduced before or a government leader in office
+			// bears it ("Melania Trump" does not make every "Trump" hers)
+			if d.nameWord(i) && d.local[t.Norm] == nil && !inOffice {
 				name := clean(d.tokText(gi, i))
 				d.local[t.Norm] = &kb.Entity{Name: name, Kind: kb.KindPerson, Names: []string{name}}
 				d.pending[i] = d.local[t.Norm]
@@ -376,11 +392,19 @@ func (d *doc) givenBefore(i int) (string, int) {
 	if k > 0 && d.sentOf[k] == d.sentOf[i] && d.toks[k].Kind == lex.Word && d.toks[k].IsCap() && len(d.toks[k].Norm) == 1 {
 		k-- // a middle initial
 	}
-	if k >= 0 && d.sentOf[k] == d.sentOf[i] && d.nameWord(k) && d.mentAt[k] < 0 {
+	if k >= 0 && d.sentOf[k] == d.sentOf[i] && d.nameWord(k) && d.mentAt[k] < 0 && !notGiven[d.toks[k].Norm] && !strings.HasSuffix(d.toks[k].Norm, "ly") {
 		return d.toks[k].Norm, k
 	}
 	return "", -1
 }
+
+// notGiven are capitalised words that often stand before a surname at the
+// start of a sentence or in a title without being a given name.
+var notGiven = set("former", "late", "afterwards", "later", "then", "ex", "incoming", "outgoing", "acting", "disgraced",
+	"embattled", "veteran", "nominee", "candidate", "rival", "elder", "younger", "young", "old", "both", "when", "while",
+	"but", "after", "before", "because", "although", "though", "since", "until", "whether", "why", "how", "what", "where",
+	"did", "does", "will", "would", "could", "should", "can", "may", "might", "must", "has", "had", "have", "is", "was",
+	"citing", "including", "like", "unlike", "dear", "thanks", "thank", "says", "said", "sources")
 
 // surnameScore ranks people for a bare surname: in office on the date (3),
 // in office within 8 years (1..2), otherwise not a candidate (-1).
