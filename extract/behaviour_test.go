@@ -341,3 +341,26 @@ func TestNotActors(t *testing.T) {
 		}
 	}
 }
+
+// TestPlacesNamedWithRegion: "Paris, Texas" is the Texan city, and "Fort St.
+// John" is a place, not a person called John.
+func TestPlacesNamedWithRegion(t *testing.T) {
+	d := run(t, "The fair opened in Paris, Texas, on Friday. Homes near Fort St. John were flooded.", "2017-05-10")
+	var paris, fort bool
+	for _, p := range d.Places {
+		if p.Text == "Paris" && p.Country != nil && *p.Country == "USA" {
+			paris = true
+		}
+		if strings.Contains(p.Text, "St. John") {
+			fort = true
+		}
+	}
+	if !paris || !fort {
+		t.Errorf("want Paris in the USA and Fort St. John as places: %+v", d.Places)
+	}
+	for _, m := range d.Mentions {
+		if m.Text == "John" {
+			t.Errorf("'John' of Fort St. John is a mention of %s", m.Actor.Name)
+		}
+	}
+}

@@ -130,7 +130,8 @@ func (d *doc) findMentions() {
 		if best.Form == kb.FormCapital && end+1 < len(d.toks) && d.sentOf[end+1] == d.sentOf[i] && d.nameWord(end+1) &&
 			!d.toks[end+1].Newline && len(d.kb.Names(d.toks[end+1].Norm)) == 0 {
 			// "the Paris Climate Accord", "Baghdad International Airport": a
-			// capital inside a longer name is not its government
+			// capital inside a longer name is not its government, only a place
+			d.addMention(&mention{first: i, last: end, ent: best.Entity, form: best.Form, place: true})
 			i = end
 			continue
 		}
@@ -189,7 +190,7 @@ func (d *doc) findUnknownPeople() {
 				}
 			}
 			pend := d.pending[j]
-			if isPerson || title != "" || pend != nil {
+			if isPerson || title != "" {
 				code := title
 				if a := d.appositiveAgent(after+1, s.Last); a != nil && after <= s.Last && d.toks[after].Text == "," {
 					code = a.Code
@@ -221,7 +222,7 @@ func (d *doc) findUnknownPeople() {
 			continue
 		}
 		e := d.local[d.toks[i].Norm]
-		if e == nil || localFrom[e] >= i || i+1 < len(d.toks) && d.nameWord(i+1) {
+		if e == nil || localFrom[e] >= i || i+1 < len(d.toks) && d.nameWord(i+1) || d.pending[i] != nil {
 			continue
 		}
 		if mi := d.mentAt[i]; mi >= 0 {
@@ -311,6 +312,9 @@ func (d *doc) surnameAt(i int) *mention {
 	if i+1 < len(d.toks) && d.sentOf[i+1] == d.sentOf[i] && d.nameWord(i+1) {
 		return nil
 	}
+	if i > 0 && placeAbbrevs[d.toks[i-1].Norm] && d.toks[i-1].IsCap() {
+		return nil // "Fort St. John", "Mt. Kenya": a place's name, not a surname
+	}
 	given, gi := d.givenBefore(i)
 	hasGiven := func(e *kb.Entity) bool {
 		for _, n := range e.Names {
@@ -392,11 +396,15 @@ func (d *doc) givenBefore(i int) (string, int) {
 	if k > 0 && d.sentOf[k] == d.sentOf[i] && d.toks[k].Kind == lex.Word && d.toks[k].IsCap() && len(d.toks[k].Norm) == 1 {
 		k-- // a middle initial
 	}
-	if k >= 0 && d.sentOf[k] == d.sentOf[i] && d.nameWord(k) && d.mentAt[k] < 0 && !notGiven[d.toks[k].Norm] && !strings.HasSuffix(d.toks[k].Norm, "ly") {
+	if k >= 0 && d.sentOf[k] == d.sentOf[i] && d.nameWord(k) && d.mentAt[k] < 0 && !notGiven[d.toks[k].Norm] && !strings.HasSuffix(d.toks[k].Norm, "ly") &&
+		!strings.HasSuffix(d.toks[k].Text, ".") { // "St. John", "Mt. Hood": an abbreviation, not a given name
 		return d.toks[k].Norm, k
 	}
 	return "", -1
 }
+
+// placeAbbrevs are abbreviations that begin place names (St., Mt., Ft.).
+var placeAbbrevs = set("st", "ste", "mt", "ft", "pt")
 
 // notGiven are capitalised words that often stand before a surname at the
 // start of a sentence or in a title without being a given name.

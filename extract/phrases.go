@@ -293,7 +293,8 @@ func (d *doc) makePhrase(i, j, si int) *phrase {
 	for k := i; k <= j; k++ {
 		if mi := d.mentAt[k]; mi >= 0 {
 			m := d.ments[mi]
-			if m.first < i || m.last > j { // a name cut by the chunk: ignore
+			if m.first < i || m.last > j || m.place { // a name cut by the chunk, or only a place: ignore
+				k = max(k, m.last)
 				continue
 			}
 			switch m.ent.Kind {
