@@ -52,18 +52,18 @@ func Sentences(toks []Token) []Sentence {
 		if i-first >= MaxSentenceTokens {
 			cut(i - 1) // a run-on "sentence" is analysed in bounded pieces
 		}
-		if i == first && (i == 0 || t.Newline) {
-			if j := datelineEnd(toks, i); j > i {
-				cut(j) // "WASHINGTON (Reuters) -" is a sentence of its own
-				i = j
-				continue
-			}
-		}
 		if i > first && t.Newline {
 			prev := &toks[i-1]
 			wrapped := !t.Blank && (prev.Kind == Word && prev.IsLower() || prev.Text == ",") && t.IsLower()
 			if !wrapped {
 				cut(i - 1)
+			}
+		}
+		if i == first && (i == 0 || t.Newline) {
+			if j := datelineEnd(toks, i); j > i {
+				cut(j) // "WASHINGTON (Reuters) -" is a sentence of its own
+				i = j
+				continue
 			}
 		}
 		end := false
@@ -98,10 +98,10 @@ func Sentences(toks []Token) []Sentence {
 }
 
 // datelineEnd returns the dash that ends a news agency dateline starting at
-// token i ("WASHINGTON (Reuters) -", "CAIRO, Egypt (AP) —"), or -1. The place
+// token i ("WASHINGTON (Reuters) -", "CAIRO, Egypt (AP) —", "(Reuters) -"), or -1. The place
 // words before the agency in brackets are capitalised.
 func datelineEnd(toks []Token, i int) int {
-	if !toks[i].IsCap() {
+	if !toks[i].IsCap() && toks[i].Text != "(" {
 		return -1
 	}
 	for k := i; k < len(toks) && k < i+12; k++ {
