@@ -134,6 +134,8 @@ func TestEvents(t *testing.T) {
 			[]wantEvent{{"CHL", "DEU", "041", false}}, nil},
 		{"a cooperative verb with no partner is no event", "A Kenyan judge agreed, and the Kenyan parliament received 40 petitions.",
 			nil, []wantEvent{{"KEN", "", "03", false}, {"KEN", "", "04", false}}},
+		{"a refused cooperative act is a rejection even with no partner", "The Kenyan president will not approve.",
+			[]wantEvent{{"KEN", "", "12", false}}, nil},
 		{"an offer with its content stays", "Libya offered to hand over the two suspects.",
 			[]wantEvent{{"LBY", "CRM", "03", false}}, nil},
 		{"a government does not protest against its own country", "The Mexican president held a rally in Monterrey.",

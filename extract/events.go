@@ -241,7 +241,7 @@ func (d *doc) sentenceEvents(si int) {
 		}
 		p := pending{code: code, trigger: v, negated: negated,
 			intent: intent, pattern: m.pat.Text, consumed: [2]int{v, m.end}, srcAP: subj,
-			bare: m.lits == 0 && !intent && (cooperativeRoots[cameo.Root(m.pat.Code)] || d.lemmaIn(v, polysemousVerbs)) &&
+			bare: m.lits == 0 && !intent && code == m.pat.Code && (cooperativeRoots[cameo.Root(m.pat.Code)] || d.lemmaIn(v, polysemousVerbs)) &&
 				!(v+1 <= s.Last && d.toks[v+1].Norm == "to" && !d.lemmaIn(v, polysemousVerbs))}
 		p.bare19 = m.pat.Code == "190" && m.lits == 0 && d.lemmaIn(v, verbalAttackVerbs)
 		p.spanFirst, p.spanLast = g.start, m.end
