@@ -120,6 +120,34 @@ func TestEvents(t *testing.T) {
 			[]wantEvent{{"ISR", "PSE", "17", false}}, nil},
 		{"calling on others to unite against", "Iran called on Muslim nations to unite against Israel.",
 			[]wantEvent{{"IRN", "ISR", "113", false}}, nil},
+		{"a politician's attack is verbal", "The Peruvian president attacked the court's ruling as a political stunt.",
+			[]wantEvent{{"PERGOV", "PERJUD", "111", false}}, []wantEvent{{"PER", "PER", "19", false}}},
+		{"a soldier's attack is not verbal", "A Burmese soldier attacked a Rohingya villager with a knife.",
+			nil, []wantEvent{{"MMR", "", "11", false}}},
+		{"a politician attacking a rival", "Hungarian Prime Minister Viktor Orban attacked Angela Merkel in a radio interview.",
+			[]wantEvent{{"HUN", "DEU", "111", false}}, []wantEvent{{"HUN", "DEU", "19", false}}},
+		{"a leader's attack on a state stays an attack", "Vladimir Putin attacked Georgia in 2008.",
+			[]wantEvent{{"RUS", "GEO", "19", false}}, nil},
+		{"calling something a name is not a phone call", "Chilean senators called the Bolivian minister's remarks an insult.",
+			nil, []wantEvent{{"CHL", "BOL", "04", false}}},
+		{"a phone call stays a phone call", "The Chilean president called Angela Merkel on Tuesday.",
+			[]wantEvent{{"CHL", "DEU", "041", false}}, nil},
+		{"a cooperative verb with no partner is no event", "A Kenyan judge agreed, and the Kenyan parliament received 40 petitions.",
+			nil, []wantEvent{{"KEN", "", "03", false}, {"KEN", "", "04", false}}},
+		{"a refused cooperative act is a rejection even with no partner", "The Kenyan president will not approve.",
+			[]wantEvent{{"KEN", "", "12", false}}, nil},
+		{"an offer with its content stays", "Libya offered to hand over the two suspects.",
+			[]wantEvent{{"LBY", "CRM", "03", false}}, nil},
+		{"a government does not protest against its own country", "The Mexican president held a rally in Monterrey.",
+			nil, []wantEvent{{"MEX", "", "14", false}}},
+		{"taken to hospital is no seizure", "The Chilean senator was taken to hospital on Monday.",
+			nil, []wantEvent{{"", "", "19", false}}},
+		{"a capital inside a name is not its government", "Brazil quit the Paris Climate Accord.",
+			nil, []wantEvent{{"BRA", "FRA", "", false}}},
+		{"a conflict between two sides", "The latest military conflict between Armenia and Azerbaijan lasted six weeks.",
+			[]wantEvent{{"ARM", "AZE", "19", false}}, []wantEvent{{"ARMMIL", "", "", false}}},
+		{"role words modifying an attack noun", "Mali is facing militant attacks in the north.",
+			nil, []wantEvent{{"MLI", "", "19", false}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -262,5 +290,79 @@ func TestMainEvent(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestNamesInContext: a surname or a one-word organisation name means the
+// person the report names in full, not someone of the knowledge base who
+// shares it.
+func TestNamesInContext(t *testing.T) {
+	text := "Judge Victor Marrero ruled on Monday. Marrero wrote that the law was clear. " +
+		"Prosecutor Cyrus R. Vance filed the appeal, and Vance said more was to come. " +
+		"Voters in the state backed Roy Moore. Moore thanked them. " +
+		"Senator Elizabeth Warren spoke next. Michael Bloomberg, a former mayor, endorsed her, and Bloomberg said he was proud. " +
+		"Victor Marrero said the court would hear the case again. Marrero declined to comment."
+	d := run(t, text, "2017-11-10")
+	for _, m := range d.Mentions {
+		switch {
+		case m.Text == "Marrero" && m.Actor.Name != "Victor Marrero",
+			m.Text == "Vance" && m.Actor.Name != "Cyrus R. Vance",
+			m.Text == "Moore" && m.Actor.Name != "Roy Moore",
+			m.Text == "Bloomberg" && m.Actor.Name != "Michael Bloomberg",
+			strings.Contains(m.Actor.Name, "Elizabeth II"):
+			t.Errorf("%q at %d resolved to %s (%s)", m.Text, m.Start, m.Actor.Name, m.Actor.Code)
+		}
+	}
+}
+
+// TestLeaderSurname: a relative named in full does not take the bare
+// surname of a leader in office, and a capitalised word at the start of a
+// sentence is no given name.
+func TestLeaderSurname(t *testing.T) {
+	d := run(t, "Melania Trump visited a school in Ohio. Former Trump adviser Jane Doakes said on Monday that Trump would sign the bill.", "2018-03-10")
+	for _, m := range d.Mentions {
+		if strings.HasSuffix(m.Text, "Trump") && m.Text != "Melania Trump" && m.Actor.Name != "Donald Trump" {
+			t.Errorf("%q at %d resolved to %s", m.Text, m.Start, m.Actor.Name)
+		}
+	}
+}
+
+// TestNotActors: datelines, times of day and institutions are not the
+// actors of events.
+func TestNotActors(t *testing.T) {
+	d := run(t, "WASHINGTON (Reuters) - The head of a small Kentucky charity said on Monday it would close.\n"+
+		"By 6 pm the city had issued a warning. Judge Ann Doakes said the court had rejected the appeal.", "2017-11-10")
+	for _, e := range d.Events {
+		if e.Source != nil && (strings.HasSuffix(e.Source.Code, "MED") || e.Source.Name == "pm" || e.Source.Name == "Ann Doakes" && e.Cameo == "120") {
+			t.Errorf("wrong source %s (%s) for %s", e.Source.Name, e.Source.Code, e.Cameo)
+		}
+	}
+	for _, m := range d.Mentions {
+		if m.Text == "pm" || m.Text == "Reuters" && m.Actor.Kind == "person" {
+			t.Errorf("mention %q as %s", m.Text, m.Actor.Code)
+		}
+	}
+}
+
+// TestPlacesNamedWithRegion: "Paris, Texas" is the Texan city, and "Fort St.
+// John" is a place, not a person called John.
+func TestPlacesNamedWithRegion(t *testing.T) {
+	d := run(t, "The fair opened in Paris, Texas, on Friday. Homes near Fort St. John were flooded.", "2017-05-10")
+	var paris, fort bool
+	for _, p := range d.Places {
+		if p.Text == "Paris" && p.Country != nil && *p.Country == "USA" {
+			paris = true
+		}
+		if strings.Contains(p.Text, "St. John") {
+			fort = true
+		}
+	}
+	if !paris || !fort {
+		t.Errorf("want Paris in the USA and Fort St. John as places: %+v", d.Places)
+	}
+	for _, m := range d.Mentions {
+		if m.Text == "John" {
+			t.Errorf("'John' of Fort St. John is a mention of %s", m.Actor.Name)
+		}
 	}
 }

@@ -144,6 +144,11 @@ func (d *doc) subjectOf(g int) int {
 		if d.governed(ph) {
 			continue
 		}
+		if ph.agentOnly && ph.last+1 < g && d.eventNounAt(ph.last+1) {
+			// "the latest military conflict killed 50": the role word only
+			// describes the event noun that is the subject
+			return -1
+		}
 		// an appositive "Pakistan, a key U.S. ally in the war, has refused":
 		// the phrase before the comma is the subject
 		if ph.group == nil && ph.first-2 >= cs && d.toks[ph.first-1].Text == "," {
@@ -331,4 +336,11 @@ func (d *doc) coordinatedVerbs(a, b int) bool {
 		}
 	}
 	return sawConj
+}
+
+// eventNounAt reports whether token k is a lower-case word that heads a
+// nominal event ("conflict", "shooting", "crackdown").
+func (d *doc) eventNounAt(k int) bool {
+	t := &d.toks[k]
+	return t.Kind == lex.Word && t.IsLower() && len(d.kb.NounPatterns(singular(t.Norm))) > 0
 }

@@ -55,6 +55,13 @@ type pending struct {
 	light     bool // a noun event whose source is the subject of a light verb
 	// unknownSource: a violent act with a victim and no known perpetrator
 	unknownSource bool
+	// bare: a cooperative act (cooperativeRoots) or a polysemous verb
+	// (polysemousVerbs) coded by a verb's default pattern alone, no word of the pattern beyond the verb ("received",
+	// "contributed"), and neither an intent nor followed by what is offered
+	// or agreed ("offered to hand over")
+	bare bool
+	// bare19: "attack" or "assail" alone, which politicians do with words
+	bare19 bool
 }
 
 // sentenceEvents codes the verb and noun events of sentence si.
@@ -169,6 +176,9 @@ func (d *doc) sentenceEvents(si int) {
 				}
 			}
 		}
+		if code == "041" && m.target >= 0 && d.namingCall(m.target, end) {
+			continue // "called the governor's plan a disaster": naming, not a telephone call
+		}
 		if obj < 0 && !g.passive {
 			obj = d.thatClauseSubject(m.end+1, end, cameo.Root(code))
 		}
@@ -230,7 +240,10 @@ func (d *doc) sentenceEvents(si int) {
 			subj = -2
 		}
 		p := pending{code: code, trigger: v, negated: negated,
-			intent: intent, pattern: m.pat.Text, consumed: [2]int{v, m.end}, srcAP: subj}
+			intent: intent, pattern: m.pat.Text, consumed: [2]int{v, m.end}, srcAP: subj,
+			bare: m.lits == 0 && !intent && code == m.pat.Code && (cooperativeRoots[cameo.Root(m.pat.Code)] || d.lemmaIn(v, polysemousVerbs)) &&
+				!(v+1 <= s.Last && d.toks[v+1].Norm == "to" && !d.lemmaIn(v, polysemousVerbs))}
+		p.bare19 = m.pat.Code == "190" && m.lits == 0 && d.lemmaIn(v, verbalAttackVerbs)
 		p.spanFirst, p.spanLast = g.start, m.end
 		if subj >= 0 {
 			p.src = d.aps[subj].actorsOrGroup(d)
@@ -268,6 +281,31 @@ func (d *doc) sentenceEvents(si int) {
 	out = kept
 	out = append(out, d.nounEvents(si, out, inDenial)...)
 	d.emit(si, d.mainEvents(si, out))
+}
+
+// namingCall reports whether the words after the object of "call" give it
+// a name or a quality ("called Trump's conduct reckless", "called the
+// senator a liar", "called the plan \"a disaster\"") rather than ending
+// the telephone call's object phrase.
+func (d *doc) namingCall(obj, end int) bool {
+	k := d.aps[obj].last + 1
+	if k > end {
+		return false
+	}
+	t := &d.toks[k]
+	switch {
+	case t.Norm == "'s" || t.Norm == "'" || t.Kind == lex.Quote:
+		return true
+	case t.Kind != lex.Word || !t.IsLower():
+		return false
+	case t.Norm == "a" || t.Norm == "an" || t.Norm == "the":
+		return true
+	case prepositions[t.Norm] || conjunctions[t.Norm] || adverbs[t.Norm] || determiners[t.Norm] || subordinators[t.Norm] ||
+		isAux(t) || len(d.lemmas(t.Norm)) > 0 || dayNames[t.Norm] > 0 || t.Norm == "sunday" || t.Norm == "late" ||
+		t.Norm == "early" || t.Norm == "yesterday" || t.Norm == "today" || t.Norm == "again" || t.Norm == "twice":
+		return false
+	}
+	return true // an adjective or a noun: "called the move illegal"
 }
 
 // requester returns the actor phrase of a "by" or "from" phrase after the
@@ -344,6 +382,19 @@ func (d *doc) emit(si int, ps []pending) {
 			// each with the other
 			p.code, root, tgts = "062", "06", nil
 		}
+		if root == "19" && p.bare19 && len(srcs) == 1 && srcs[0] != nil && (srcs[0].Kind == intelcell.KindPerson || p.srcAP >= 0 && (d.aps[p.srcAP].person || d.aps[p.srcAP].personRole)) &&
+			!armed(srcs[0]) && !strings.HasSuffix(srcs[0].Code, "CRM") &&
+			(len(tgts) == 0 || len(tgts) == 1 && tgts[0] != nil && !armed(tgts[0])) {
+			// "Trump attacked the ruling", "the senator attacked Pelosi": a
+			// politician's attack (not a soldier's, a policeman's or a
+			// criminal's) on a person, a party, an institution or a decision
+			// is verbal
+			p.code, root = "111", "11"
+		}
+		if root == "14" && len(srcs) == 1 && srcs[0] != nil && strings.HasSuffix(srcs[0].Code, "GOV") && len(tgts) <= 1 &&
+			(len(tgts) == 0 || tgts[0] == nil || tgts[0].Code == srcs[0].CountryCode() || srcs[0].CountryCode() == "" && len(tgts[0].Code) == 3) {
+			continue // "the president held a rally": a government does not protest against its own country
+		}
 		if len(tgts) == 0 && len(srcs) > 1 && reciprocal[root] {
 			// "The United States and Jordan have agreed": each with the other
 			for a := range srcs {
@@ -367,6 +418,13 @@ func (d *doc) emit(si int, ps []pending) {
 			}
 		}
 		if len(tgts) == 0 {
+			if p.bare && !p.negated {
+				// "a judge agreed", "he received 40 votes", "investors
+				// contributed", "he was taken to hospital": a cooperative or
+				// polysemous verb alone, with no partner named, is rarely the
+				// event its default code says
+				continue
+			}
 			// an act with no target ("rebels surrendered", "thousands
 			// protested") is still an event
 			tgts = []*intelcell.Actor{nil}
@@ -405,6 +463,26 @@ func (d *doc) jointExercise(p pending, srcs []*intelcell.Actor) bool {
 	}
 	return false
 }
+
+// armed reports whether an actor is one that an attack by a single person
+// may really be made on with force: a country, an armed group, armed forces,
+// police or fighters.
+func armed(a *intelcell.Actor) bool {
+	if a.Kind == intelcell.KindGroup || a.Kind == intelcell.KindState && len(a.Code) == 3 {
+		return true
+	}
+	for _, c := range []string{"MIL", "COP", "REB", "INS", "SEP", "UAF", "SPY"} {
+		if strings.HasSuffix(a.Code, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// cooperativeRoots are the roots of acts done with or for a partner:
+// intent to cooperate (03), consultation (04), diplomatic and material
+// cooperation (05, 06) and aid (07).
+var cooperativeRoots = map[string]bool{"03": true, "04": true, "05": true, "06": true, "07": true}
 
 // domesticRoots are acts that, with no target named, are done to the
 // actor's own country: concessions (08), protests (14), coercion (17).

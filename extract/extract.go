@@ -166,6 +166,7 @@ type doc struct {
 	apAt   []int // token index → index in aps, or -1
 
 	local   map[string]*kb.Entity // surnames of people named in full in this document
+	pending map[int]*kb.Entity    // surname token → a person the knowledge base does not know, named in full there
 	places  []*place
 	placeAt []int
 	sdates  []string // sentence index → resolved date of the sentence, "" for none

@@ -82,6 +82,10 @@ func (d *doc) prefer(a, b *kb.NameEntry) bool {
 	return score(a) > score(b)
 }
 
+// orgKinds are the kinds of organisation whose one-word name may also be a
+// person's surname ("Bloomberg", "Ford").
+var orgKinds = map[string]bool{kb.KindOrg: true, kb.KindMedia: true, kb.KindMNC: true}
+
 // findMentions finds every knowledge-base name in the text, longest first,
 // then surnames of people already named and of well-known people.
 func (d *doc) findMentions() {
@@ -90,6 +94,26 @@ func (d *doc) findMentions() {
 		d.mentAt[i] = -1
 	}
 	d.local = map[string]*kb.Entity{}
+	d.pending = map[int]*kb.Entity{}
+	// "Michael Bloomberg" is not Bloomberg News: an organisation's one-word
+	// name after a given name is a person's surname, and the bare name then
+	// means that person throughout the report
+	for i := 1; i < len(d.toks); i++ {
+		t := &d.toks[i]
+		if t.Kind != lex.Word || !t.IsCap() || d.local[t.Norm] != nil {
+			continue
+		}
+		for _, e := range d.kb.Names(t.Norm) {
+			if len(e.Toks) == 1 && orgKinds[e.Entity.Kind] && d.matchName(e, i) == i {
+				if given, gi := d.givenBefore(i); given != "" {
+					name := clean(d.tokText(gi, i))
+					d.local[t.Norm] = &kb.Entity{Name: name, Kind: kb.KindPerson, Names: []string{name}}
+					d.pending[i] = d.local[t.Norm]
+				}
+				break
+			}
+		}
+	}
 	for i := 0; i < len(d.toks); i++ {
 		t := &d.toks[i]
 		if t.Kind != lex.Word && t.Kind != lex.Number {
@@ -102,6 +126,23 @@ func (d *doc) findMentions() {
 				i = m.last
 			}
 			continue
+		}
+		if best.Form == kb.FormCapital && end+1 < len(d.toks) && d.sentOf[end+1] == d.sentOf[i] && d.nameWord(end+1) &&
+			!d.toks[end+1].Newline && len(d.kb.Names(d.toks[end+1].Norm)) == 0 {
+			// "the Paris Climate Accord", "Baghdad International Airport": a
+			// capital inside a longer name is not its government, only a place
+			d.addMention(&mention{first: i, last: end, ent: best.Entity, form: best.Form, place: true})
+			i = end
+			continue
+		}
+		if end == i && orgKinds[best.Entity.Kind] {
+			if d.pending[i] != nil {
+				continue // the surname of a person named in full
+			}
+			if e := d.local[t.Norm]; e != nil && e.ID == "" {
+				d.addMention(&mention{first: i, last: i, ent: e, form: kb.FormSurname})
+				continue
+			}
 		}
 		m := &mention{first: i, last: end, ent: best.Entity, form: best.Form}
 		d.addMention(m)
@@ -148,16 +189,28 @@ func (d *doc) findUnknownPeople() {
 					}
 				}
 			}
+			pend := d.pending[j]
 			if isPerson || title != "" {
 				code := title
 				if a := d.appositiveAgent(after+1, s.Last); a != nil && after <= s.Last && d.toks[after].Text == "," {
 					code = a.Code
 				}
 				name := clean(d.tokText(i, j))
-				e := &kb.Entity{Code: code, Name: name, Kind: kb.KindPerson, Names: []string{name}}
+				e := pend
+				if old := d.local[d.toks[j].Norm]; e == nil && old != nil && old.Name == name {
+					e = old // named in full again: the same person
+				}
+				if e == nil {
+					e = &kb.Entity{Name: name, Kind: kb.KindPerson, Names: []string{name}}
+				}
+				if e.Code == "" {
+					e.Code = code
+				}
 				d.addMention(&mention{first: i, last: j, ent: e, form: kb.FormName})
 				d.local[d.toks[j].Norm] = e
-				localFrom[e] = j
+				if _, ok := localFrom[e]; !ok {
+					localFrom[e] = j
+				}
 			}
 			_ = si
 			i = j
@@ -169,7 +222,7 @@ func (d *doc) findUnknownPeople() {
 			continue
 		}
 		e := d.local[d.toks[i].Norm]
-		if e == nil || localFrom[e] >= i || i+1 < len(d.toks) && d.nameWord(i+1) {
+		if e == nil || localFrom[e] >= i || i+1 < len(d.toks) && d.nameWord(i+1) || d.pending[i] != nil {
 			continue
 		}
 		if mi := d.mentAt[i]; mi >= 0 {
@@ -182,6 +235,12 @@ func (d *doc) findUnknownPeople() {
 			continue
 		}
 		d.addMention(&mention{first: i, last: i, ent: e, form: kb.FormSurname})
+	}
+	// surnames met before their person's title was known take it now
+	for _, m := range d.ments {
+		if m.ent.ID == "" && m.ent.Kind == kb.KindPerson && m.actor.Code != m.ent.Code {
+			m.actor = d.actorOf(m.ent, m.form)
+		}
 	}
 }
 
@@ -248,7 +307,24 @@ func (d *doc) surnameAt(i int) *mention {
 	if !t.IsCap() || t.Kind != lex.Word || monthNames[t.Norm] || len(t.Norm) < 3 {
 		return nil
 	}
-	if e := d.local[t.Norm]; e != nil {
+	// a capitalised name word right after it makes it a given name
+	// ("Elizabeth Warren" is not Queen Elizabeth)
+	if i+1 < len(d.toks) && d.sentOf[i+1] == d.sentOf[i] && d.nameWord(i+1) {
+		return nil
+	}
+	if i > 0 && placeAbbrevs[d.toks[i-1].Norm] && d.toks[i-1].IsCap() {
+		return nil // "Fort St. John", "Mt. Kenya": a place's name, not a surname
+	}
+	given, gi := d.givenBefore(i)
+	hasGiven := func(e *kb.Entity) bool {
+		for _, n := range e.Names {
+			if strings.Contains(lex.NormalizePhrase(n), given+" ") {
+				return true
+			}
+		}
+		return false
+	}
+	if e := d.local[t.Norm]; e != nil && (given == "" || hasGiven(e)) {
 		return &mention{first: i, last: i, ent: e, form: kb.FormSurname}
 	}
 	cands := d.kb.Surnames(t.Norm)
@@ -256,19 +332,30 @@ func (d *doc) surnameAt(i int) *mention {
 		return nil
 	}
 	// "Ted Cruz" is not Manuel Marrero Cruz: a different given name before
-	// the surname names someone else
-	if i > 0 && d.sentOf[i-1] == d.sentOf[i] && d.nameWord(i-1) && d.mentAt[i-1] < 0 {
-		given := d.toks[i-1].Norm
+	// the surname names someone else, whom the surname alone then means for
+	// the rest of the report
+	if given != "" {
 		var keep []*kb.NameEntry
 		for _, c := range cands {
-			for _, n := range c.Entity.Names {
-				if strings.Contains(lex.NormalizePhrase(n), given+" ") {
-					keep = append(keep, c)
-					break
-				}
+			if hasGiven(c.Entity) {
+				keep = append(keep, c)
 			}
 		}
 		if len(keep) == 0 {
+			inOffice := false
+			for _, c := range cands {
+				if r, ok := c.Entity.RoleAt(d.dateStr); ok && strings.HasSuffix(r.Code, "GOV") {
+					inOffice = true
+				}
+			}
+			// bind the bare surname to this person unless someone of that
+			// name was introduced before or a government leader in office
+			// bears it ("Melania Trump" does not make every "Trump" hers)
+			if d.nameWord(i) && d.local[t.Norm] == nil && !inOffice {
+				name := clean(d.tokText(gi, i))
+				d.local[t.Norm] = &kb.Entity{Name: name, Kind: kb.KindPerson, Names: []string{name}}
+				d.pending[i] = d.local[t.Norm]
+			}
 			return nil
 		}
 		cands = keep
@@ -301,6 +388,31 @@ func (d *doc) surnameAt(i int) *mention {
 	}
 	return &mention{first: i, last: bestEnd, ent: best.Entity, form: kb.FormSurname}
 }
+
+// givenBefore returns the given name written before a surname at token i
+// ("Ted" in "Ted Cruz", "Cyrus" in "Cyrus R. Vance") and its token, or "".
+func (d *doc) givenBefore(i int) (string, int) {
+	k := i - 1
+	if k > 0 && d.sentOf[k] == d.sentOf[i] && d.toks[k].Kind == lex.Word && d.toks[k].IsCap() && len(d.toks[k].Norm) == 1 {
+		k-- // a middle initial
+	}
+	if k >= 0 && d.sentOf[k] == d.sentOf[i] && d.nameWord(k) && d.mentAt[k] < 0 && !notGiven[d.toks[k].Norm] && !strings.HasSuffix(d.toks[k].Norm, "ly") &&
+		!strings.HasSuffix(d.toks[k].Text, ".") { // "St. John", "Mt. Hood": an abbreviation, not a given name
+		return d.toks[k].Norm, k
+	}
+	return "", -1
+}
+
+// placeAbbrevs are abbreviations that begin place names (St., Mt., Ft.).
+var placeAbbrevs = set("st", "ste", "mt", "ft", "pt")
+
+// notGiven are capitalised words that often stand before a surname at the
+// start of a sentence or in a title without being a given name.
+var notGiven = set("former", "late", "afterwards", "later", "then", "ex", "incoming", "outgoing", "acting", "disgraced",
+	"embattled", "veteran", "nominee", "candidate", "rival", "elder", "younger", "young", "old", "both", "when", "while",
+	"but", "after", "before", "because", "although", "though", "since", "until", "whether", "why", "how", "what", "where",
+	"did", "does", "will", "would", "could", "should", "can", "may", "might", "must", "has", "had", "have", "is", "was",
+	"citing", "including", "like", "unlike", "dear", "thanks", "thank", "says", "said", "sources")
 
 // surnameScore ranks people for a bare surname: in office on the date (3),
 // in office within 8 years (1..2), otherwise not a candidate (-1).

@@ -137,11 +137,13 @@ func (d *doc) nounEvents(si int, verbs []pending, inDenial func(int) bool) []pen
 				}
 			}
 		}
-		if p.src == nil && headEnd+2 <= end && d.toks[headEnd+1].Norm == "between" {
-			// "clashes between Turkish troops and Kurdish militants"
+		if (p.src == nil || p.srcAP >= 0 && d.aps[p.srcAP].agentOnly) && headEnd+2 <= end && d.toks[headEnd+1].Norm == "between" {
+			// "clashes between Turkish troops and Kurdish militants"; "the
+			// military conflict between Armenia and Azerbaijan": the pair
+			// after "between", not the role word that describes the noun
 			if a := d.objectAfter(headEnd+2, end); a >= 0 && d.aps[a].group != nil && len(d.aps[a].group) == 2 {
 				g := d.aps[a].group
-				p.src, p.tgt = d.aps[g[0]].actors, d.aps[g[1]].actors
+				p.src, p.tgt, p.srcAP = d.aps[g[0]].actors, d.aps[g[1]].actors, g[0]
 				p.light = true
 				p.spanLast = max(p.spanLast, d.aps[g[1]].last)
 			}

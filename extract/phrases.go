@@ -26,6 +26,7 @@ type phrase struct {
 	dyad        bool  // hyphenated pair "Kerry-Lavrov" used as a modifier
 	agentOnly   bool
 	definite    bool // "the official", "the group": refers back
+	personRole  bool // headed by a word naming one person: "the Peruvian president"
 	sent        int
 }
 
@@ -34,6 +35,9 @@ func (d *doc) agentAt(i int) (*kb.Agent, int) {
 	t := &d.toks[i]
 	if t.Kind != lex.Word {
 		return nil, -1
+	}
+	if i > 0 && d.toks[i-1].Kind == lex.Number && len(t.Norm) <= 3 && !t.IsCap() {
+		return nil, -1 // "5 pm": a unit after a number, not the acronym of a role
 	}
 	var best *kb.Agent
 	end := -1
@@ -289,7 +293,8 @@ func (d *doc) makePhrase(i, j, si int) *phrase {
 	for k := i; k <= j; k++ {
 		if mi := d.mentAt[k]; mi >= 0 {
 			m := d.ments[mi]
-			if m.first < i || m.last > j { // a name cut by the chunk: ignore
+			if m.first < i || m.last > j || m.place { // a name cut by the chunk, or only a place: ignore
+				k = max(k, m.last)
 				continue
 			}
 			switch m.ent.Kind {
@@ -317,6 +322,7 @@ func (d *doc) makePhrase(i, j, si int) *phrase {
 	ph := &phrase{first: i, last: j, sent: si}
 	if agent != nil {
 		ph.agent = agent.Code
+		ph.personRole = agent.Person
 		last := d.toks[agentEnd].Norm
 		ph.plural = strings.HasSuffix(last, "s") && !strings.HasSuffix(last, "ss")
 	}

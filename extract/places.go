@@ -168,6 +168,14 @@ func (d *doc) statePlace(m *mention, ctx geo.Context, named map[string]float64) 
 				m.place = true
 			}
 		}
+		// "Paris, Texas", "London, Ontario": the region after the comma says
+		// which city of that name
+		if r, ok := d.commaRegionPlace(m.last); ok && r.Country != e.Code {
+			if alt, ok := d.cityIn(text, r); ok {
+				pl.geo = alt
+				m.place = true
+			}
+		}
 		// a capital after a locative preposition is a place, not the government
 		if m.first > 0 && locatives[d.toks[m.first-1].Norm] && d.toks[m.first-1].Norm != "from" {
 			m.place = true
@@ -217,6 +225,43 @@ func (d *doc) commaRegion(k int) bool {
 		}
 	}
 	return false
+}
+
+// commaRegionPlace returns the first-level division or country named after
+// a comma following token k ("Paris, Texas", "London, Ky."), if any.
+func (d *doc) commaRegionPlace(k int) (geo.Place, bool) {
+	if k+2 >= len(d.toks) || d.toks[k+1].Text != "," || !d.toks[k+2].IsCap() {
+		return geo.Place{}, false
+	}
+	if mi := d.mentAt[k+2]; mi >= 0 {
+		if e := d.ments[mi].ent; e.Kind == kb.KindState && d.ments[mi].form == kb.FormName {
+			return geo.Place{Name: e.Name, Country: e.Code, Lat: e.Lat, Lon: e.Lon, Kind: geo.Country}, true
+		}
+		return geo.Place{}, false
+	}
+	for _, c := range d.x.geo.Candidates(d.toks[k+2].Text) {
+		if c.Kind == geo.Admin1 {
+			return c, true
+		}
+	}
+	return geo.Place{}, false
+}
+
+// cityIn returns the most populous city called name inside a region (a
+// first-level division or a country).
+func (d *doc) cityIn(name string, region geo.Place) (geo.Place, bool) {
+	var best geo.Place
+	found := false
+	for _, c := range d.x.geo.Candidates(name) {
+		if c.Kind != geo.City || c.Country != region.Country ||
+			region.Kind == geo.Admin1 && lex.NormalizePhrase(c.Admin1) != lex.NormalizePhrase(region.Name) {
+			continue
+		}
+		if !found || c.Population > best.Population {
+			best, found = c, true
+		}
+	}
+	return best, found
 }
 
 // capitalCity returns the most populous city called name in the country.

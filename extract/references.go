@@ -41,7 +41,8 @@ func (d *doc) resolveReferences() {
 			// ("the rebels") are usually generic
 			code := ph.agent
 			if ref := d.antecedent(k, func(o *phrase) bool {
-				if o.agentOnly || len(o.actors) != 1 {
+				if o.agentOnly || len(o.actors) != 1 || o.person && !ph.person {
+					// "the court", "the council" never refer back to a person
 					return false
 				}
 				a := o.actors[0]

@@ -81,6 +81,14 @@ func (d *doc) verbLemmas(k int) []string {
 		if mi := d.mentAt[k-1]; mi >= 0 && d.ments[mi].form == kb.FormDemonym && !d.peopleDemonym(mi) {
 			return nil
 		}
+		// "faced terrorist attacks", "Rebel raid kills five": after a
+		// singular role word with no determiner, a base or -s form is a
+		// noun the role word modifies
+		if ap := d.apAt[k-1]; ap >= 0 && d.aps[ap].last == k-1 && d.aps[ap].agentOnly && !d.aps[ap].plural &&
+			!determiners[d.toks[d.aps[ap].first].Norm] && !strings.HasSuffix(t.Norm, "ed") && !strings.HasSuffix(t.Norm, "ing") &&
+			(strings.HasSuffix(t.Norm, "s") || contains(ls, t.Norm)) {
+			return nil
+		}
 		// after an adjective a base or -s form is a noun: "an important
 		// partner", "fresh talks"; -ed forms stay verbs ("the two sides agreed")
 		if p.Kind == lex.Word && p.IsLower() && !strings.HasSuffix(t.Norm, "ed") && !strings.HasSuffix(t.Norm, "ing") && d.adjectiveLike(k-1) {

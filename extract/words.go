@@ -69,6 +69,12 @@ var (
 	denialNouns = set("notion", "claim", "claims", "report", "reports", "allegation", "allegations", "suggestion",
 		"suggestions", "idea", "assertion", "accusation", "accusations", "charge", "charges", "rumour", "rumours",
 		"rumor", "rumors", "speculation", "possibility")
+	// polysemousVerbs have a default event code that only their object makes
+	// likely: "took the town" but "was taken to hospital", "pushed the
+	// protesters" but "has pushed for tax cuts", "returned home".
+	polysemousVerbs = set("take", "push", "return", "give", "hold", "quit", "lift")
+	// verbalAttackVerbs: verbs of attack that a politician does with words.
+	verbalAttackVerbs = set("attack", "assail", "blast", "savage")
 	// light verbs whose object noun carries the event: "conducted airstrikes", "held talks".
 	lightVerbs = set("conduct", "carry", "launch", "stage", "hold", "mount", "make", "have", "attend", "join",
 		"begin", "start", "continue", "resume", "order", "authorize", "authorise", "lead", "step", "intensify",

@@ -116,3 +116,13 @@ func FuzzTokenize(f *testing.F) {
 		}
 	})
 }
+
+func TestDatelineSentence(t *testing.T) {
+	for _, text := range []string{"WASHINGTON (Reuters) - Senators met on Monday.", "A headline\n(Reuters) - Senators met on Monday.", "CAIRO, Egypt (AP) — Senators met."} {
+		toks := Tokenize(text)
+		ss := Sentences(toks)
+		if len(ss) < 2 || toks[ss[len(ss)-1].First].Text != "Senators" {
+			t.Errorf("%q: the dateline should be a sentence of its own, got %d sentences", text, len(ss))
+		}
+	}
+}

@@ -59,6 +59,13 @@ func Sentences(toks []Token) []Sentence {
 				cut(i - 1)
 			}
 		}
+		if i == first && (i == 0 || t.Newline) {
+			if j := datelineEnd(toks, i); j > i {
+				cut(j) // "WASHINGTON (Reuters) -" is a sentence of its own
+				i = j
+				continue
+			}
+		}
 		end := false
 		switch {
 		case t.Kind == Punct && (t.Text[0] == '.' || t.Text == "!" || t.Text == "?"):
@@ -88,4 +95,34 @@ func Sentences(toks []Token) []Sentence {
 		cut(len(toks) - 1)
 	}
 	return out
+}
+
+// datelineEnd returns the dash that ends a news agency dateline starting at
+// token i ("WASHINGTON (Reuters) -", "CAIRO, Egypt (AP) —", "(Reuters) -"), or -1. The place
+// words before the agency in brackets are capitalised.
+func datelineEnd(toks []Token, i int) int {
+	if !toks[i].IsCap() && toks[i].Text != "(" {
+		return -1
+	}
+	for k := i; k < len(toks) && k < i+12; k++ {
+		t := &toks[k]
+		if k > i && t.Newline {
+			return -1
+		}
+		switch {
+		case t.Kind == Punct && t.Text == "(":
+			m := k + 1
+			for m < len(toks) && m < k+4 && toks[m].Kind == Word && toks[m].IsCap() {
+				m++
+			}
+			if m == k+1 || m+1 >= len(toks) || toks[m].Text != ")" || toks[m+1].Kind != Dash {
+				return -1
+			}
+			return m + 1
+		case t.Kind == Word && t.IsCap(), t.Kind == Punct && (t.Text == "," || t.Text == "/" || t.Text == "."):
+		default:
+			return -1
+		}
+	}
+	return -1
 }
