@@ -421,6 +421,17 @@ const (
 // search ranks.
 const SearchWindow = 2000
 
+// ActorOfEvent returns the source or target of e whose id (or, byCode,
+// whose code) is key, for the profile of an actor that only events name.
+func ActorOfEvent(e *Event, byCode bool, key string) (Actor, bool) {
+	for _, a := range []*Actor{e.Source, e.Target} {
+		if a != nil && (!byCode && a.ID == key || byCode && a.Code == key) {
+			return *a, true
+		}
+	}
+	return Actor{}, false
+}
+
 // ActorProfile is what the visible reports say about one actor.
 type ActorProfile struct {
 	Actor       Actor    `json:"actor"`

@@ -173,6 +173,28 @@ func (db *DB) counts(ctx context.Context, q string, a ...any) ([]intelcell.Count
 	return out, rows.Err()
 }
 
+// actorInEvents returns the actor that a visible event names as its source
+// (column src) or target (column tgt) by key.
+func (db *DB) actorInEvents(ctx context.Context, v intelcell.Viewer, src, tgt, key string) (intelcell.Actor, bool, error) {
+	var a args
+	p := a.add(key)
+	vis := visWhere(v, &a)
+	var body []byte
+	err := db.pool.QueryRow(ctx, `SELECT e.body FROM events e JOIN reports r ON r.seq = e.report_seq
+		WHERE (`+src+` = `+p+` OR `+tgt+` = `+p+`) AND `+vis+` ORDER BY e.date DESC, e.id LIMIT 1`, a...).Scan(&body)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return intelcell.Actor{}, false, nil
+	} else if err != nil {
+		return intelcell.Actor{}, false, err
+	}
+	var e intelcell.Event
+	if err := json.Unmarshal(body, &e); err != nil {
+		return intelcell.Actor{}, false, err
+	}
+	actor, ok := intelcell.ActorOfEvent(&e, strings.HasSuffix(src, "_code"), key)
+	return actor, ok, nil
+}
+
 // FindActor returns what visible reports say about an actor, by id (or by
 // code when no actor has that id). One statement per column reads every
 // figure, each over visible reports only.
@@ -194,21 +216,36 @@ func (db *DB) FindActor(ctx context.Context, v intelcell.Viewer, id string) (*in
 			ev AS (SELECT e.root, ` + src + ` = ` + p + ` AS s, ` + tgt + ` = ` + p + ` AS t FROM events e JOIN reports r ON r.seq = e.report_seq
 				WHERE (` + src + ` = ` + p + ` OR ` + tgt + ` = ` + p + `) AND ` + vis + `),
 			top AS (SELECT actor_id, code, name, kind, country FROM m GROUP BY 1, 2, 3, 4, 5 ORDER BY count(*) DESC, 1, 2, 3, 4, 5 LIMIT 1)
-			SELECT top.actor_id, top.code, top.name, top.kind, top.country,
+			SELECT top.actor_id IS NOT NULL, coalesce(top.actor_id, ''), coalesce(top.code, ''), coalesce(top.name, ''), coalesce(top.kind, ''), coalesce(top.country, ''),
 				(SELECT count(*) FROM m), (SELECT count(DISTINCT report_seq) FROM m),
 				(SELECT coalesce(array_agg(text ORDER BY text), '{}') FROM (SELECT DISTINCT text FROM m ORDER BY text LIMIT 50) x),
 				(SELECT count(*) FILTER (WHERE s) FROM ev), (SELECT count(*) FILTER (WHERE t) FROM ev),
 				(SELECT coalesce(json_agg(json_build_object('key', root, 'count', n) ORDER BY n DESC, root), '[]') FROM (SELECT root, count(*) AS n FROM ev GROUP BY root) x)
-			FROM top`
+			FROM (SELECT 1) one LEFT JOIN top ON true`
 		p0 := &intelcell.ActorProfile{}
 		var country string
 		var byRoot []byte
-		err := db.pool.QueryRow(ctx, q, a...).Scan(&p0.Actor.ID, &p0.Actor.Code, &p0.Actor.Name, &p0.Actor.Kind, &country,
+		var mentioned bool
+		err := db.pool.QueryRow(ctx, q, a...).Scan(&mentioned, &p0.Actor.ID, &p0.Actor.Code, &p0.Actor.Name, &p0.Actor.Kind, &country,
 			&p0.Mentions, &p0.ReportCount, &p0.Names, &p0.AsSource, &p0.AsTarget, &byRoot)
-		if errors.Is(err, pgx.ErrNoRows) {
-			continue // no visible mention under this column
-		} else if err != nil {
+		if err != nil {
 			return nil, err
+		}
+		if !mentioned {
+			if p0.AsSource+p0.AsTarget == 0 {
+				continue // neither mentioned nor in an event under this column
+			}
+			// No visible mention carries it, but visible events name it
+			// (an agent derived from its sentence, "Iraq's government"):
+			// its profile is what those events say.
+			actor, ok, err := db.actorInEvents(ctx, v, src, tgt, id)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+			p0.Actor = actor
 		}
 		if country != "" {
 			p0.Actor.Country = &country

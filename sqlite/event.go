@@ -3,6 +3,8 @@ package sqlite
 import (
 	"cmp"
 	"context"
+	"database/sql"
+	"errors"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -389,6 +391,30 @@ func (db *DB) counts(ctx context.Context, q string, args ...any) ([]intelcell.Co
 	return out, rows.Err()
 }
 
+// actorInEvents returns the actor whose id (col "actor_id") or code (col
+// "code") is key, as a visible event names it as source or target.
+func (db *DB) actorInEvents(ctx context.Context, v intelcell.Viewer, col, key string) (intelcell.Actor, bool, error) {
+	src, tgt := "e.src_id", "e.tgt_id"
+	if col == "code" {
+		src, tgt = "e.src_code", "e.tgt_code"
+	}
+	vis, vargs := visEventRow(v)
+	var body string
+	err := db.r.QueryRowContext(ctx, `SELECT b.body FROM events e JOIN event_bodies b ON b.report_seq = e.report_seq AND b.n = e.n
+		WHERE (`+src+` = ? OR `+tgt+` = ?) AND `+vis+` ORDER BY e.date DESC, e.id LIMIT 1`, append([]any{key, key}, vargs...)...).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return intelcell.Actor{}, false, nil
+	} else if err != nil {
+		return intelcell.Actor{}, false, err
+	}
+	var e intelcell.Event
+	if err := json.Unmarshal([]byte(body), &e); err != nil {
+		return intelcell.Actor{}, false, err
+	}
+	a, ok := intelcell.ActorOfEvent(&e, col == "code", key)
+	return a, ok, nil
+}
+
 // FindActor returns what visible reports say about an actor, by id (or by
 // code when no actor has that id).
 func (db *DB) FindActor(ctx context.Context, v intelcell.Viewer, id string) (*intelcell.ActorProfile, error) {
@@ -405,8 +431,21 @@ func (db *DB) FindActor(ctx context.Context, v intelcell.Viewer, id string) (*in
 			FROM mentions m JOIN reports r ON r.seq = m.report_seq WHERE m.`+col+` = ? AND `+vis+`
 			GROUP BY 1, 2, 3, 4, 5 ORDER BY 6 DESC LIMIT 1`, args...).
 			Scan(&p.Actor.ID, &p.Actor.Code, &p.Actor.Name, &p.Actor.Kind, &country, &p.Mentions, &p.ReportCount)
-		if err != nil {
-			continue // no visible mention under this column
+		if errors.Is(err, sql.ErrNoRows) {
+			// No visible mention carries it: an actor may still be the
+			// source or target of visible events (an agent derived from
+			// its sentence, "Iraq's government"), and its profile is then
+			// what those events say.
+			a, ok, err := db.actorInEvents(ctx, v, col, id)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
+			}
+			p.Actor = a
+		} else if err != nil {
+			return nil, err
 		}
 		if country != "" {
 			p.Actor.Country = &country

@@ -30,6 +30,7 @@ func Run(t *testing.T, newStore NewStore) {
 	t.Run("Jobs", func(t *testing.T) { testJobs(t, newStore(t)) })
 	t.Run("Events", func(t *testing.T) { testEvents(t, newStore(t)) })
 	t.Run("Release", func(t *testing.T) { testRelease(t, newStore(t)) })
+	t.Run("ActorOnlyInEvents", func(t *testing.T) { testActorOnlyInEvents(t, newStore(t)) })
 	t.Run("VisibilityProperty", func(t *testing.T) { testVisibilityProperty(t, newStore) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, newStore(t)) })                   // audit.go
 	t.Run("DefaultRelease", func(t *testing.T) { testDefaultRelease(t, newStore(t)) }) // audit.go
@@ -516,6 +517,36 @@ func testEvents(t *testing.T, s intelcell.Store) {
 	}
 	if p := must[*intelcell.ActorProfile](t)(s.FindActor(ctx, alpha, "USAGOV")); p.AsSource != 1 {
 		t.Errorf("by code %+v", p)
+	}
+}
+
+// testActorOnlyInEvents: an actor that visible events name but no mention
+// carries (an agent derived from its sentence, "Iraq's government" coded
+// IRQGOV from a mention of Iraq) has a profile made of those events, by id
+// and by code; a viewer who cannot see them gets "not found".
+func testActorOnlyInEvents(t *testing.T, s intelcell.Store) {
+	ctx := context.Background()
+	c := newCell(t, s, []string{"alpha", "beta"}, nil)
+	r := report("x", "Iraq's government condemned Iran.", relOrg)
+	must[bool](t)(s.CreateReport(ctx, c.v("alpha/analyst"), r))
+	gov := intelcell.Actor{ID: "Q796:GOV", Code: "IRQGOV", Name: "Iraq", Kind: "state", Country: ptr("IRQ")}
+	runJobs(t, s, func(j *intelcell.Job) *intelcell.Document {
+		d := fakeDoc("2020-01-01", intelcell.Event{Source: &gov, Target: &iran, Cameo: "111", Plover: "ACCUSE", Date: "2020-01-01"})
+		d.Mentions = []intelcell.Mention{{Start: 0, End: 4, Text: "Iraq", Actor: iraq}, {Start: 26, End: 30, Text: "Iran", Actor: iran}}
+		return d
+	})
+	for _, key := range []string{"Q796:GOV", "IRQGOV"} {
+		p, err := s.FindActor(ctx, c.v("alpha/reader"), key)
+		if err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+		if p.Actor.ID != "Q796:GOV" || p.Actor.Code != "IRQGOV" || p.AsSource != 1 || p.AsTarget != 0 || p.Mentions != 0 ||
+			len(p.ByRoot) != 1 || p.ByRoot[0].Key != "11" {
+			t.Errorf("%s: profile %+v", key, p)
+		}
+		if _, err := s.FindActor(ctx, c.v("beta/reader"), key); code(err) != intelcell.ENOTFOUND {
+			t.Errorf("%s as beta: %v", key, err)
+		}
 	}
 }
 

@@ -426,6 +426,16 @@ try {
 } catch (e) {
   console.log(`FAIL ${e.stack || e}`);
   failures++;
+  // What each open page showed when the step failed, for the report.
+  let i = 0;
+  for (const c of browser.contexts()) {
+    for (const p of c.pages()) {
+      i++;
+      const text = await p.evaluate(() => document.querySelector('main')?.innerText || '').catch(() => '');
+      console.log(`     page ${i} at ${p.url()}: ${text.replace(/\s+/g, ' ').slice(0, 400)}`);
+      await shot(p, `failed-${i}`).catch(() => {});
+    }
+  }
 } finally {
   await browser.close();
 }
