@@ -19,10 +19,11 @@ type link struct {
 // that average is at least threshold and no member pair of the two
 // conflicts (complete linkage on conflicts). init gives starting clusters
 // (must-links, each a list of node indices; nodes not listed start alone);
-// pairs gives the scores and conflicts between nodes. The result lists
+// pairs gives the scores and conflicts between nodes, one edge per pair
+// (pairs not listed score 0), summed in the order given. The result lists
 // clusters of node indices, each sorted, in order of their smallest node.
 // It is deterministic: ties go to the pair with the smaller node indices.
-func agglomerate(n int, init [][]int, pairs map[[2]int]link, threshold float64) [][]int {
+func agglomerate(n int, init [][]int, pairs []edge, threshold float64) [][]int {
 	clusterOf := make([]int, n)
 	for i := range clusterOf {
 		clusterOf[i] = -1
@@ -45,8 +46,8 @@ func agglomerate(n int, init [][]int, pairs map[[2]int]link, threshold float64) 
 	for i := range adj {
 		adj[i] = map[int]*link{}
 	}
-	for p, l := range pairs {
-		a, b := clusterOf[p[0]], clusterOf[p[1]]
+	for _, l := range pairs {
+		a, b := clusterOf[l.i], clusterOf[l.j]
 		if a == b {
 			continue
 		}
