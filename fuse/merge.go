@@ -584,8 +584,8 @@ func clusterAll(n int, joins *unionFind, pos []edge, conflicts func(compOf, size
 		if sizes[c] == 1 {
 			continue
 		}
+		// in the order they were found, which depends on the items alone
 		ps := pairs[start[c]:start[c+1]]
-		slices.SortFunc(ps, func(a, b edge) int { return cmp.Or(cmp.Compare(a.i, b.i), cmp.Compare(a.j, b.j)) })
 		groups := map[int][]int{}
 		for _, i := range nodes[c] {
 			r := joins.find(i)
