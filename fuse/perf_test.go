@@ -5,8 +5,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -289,5 +291,104 @@ func TestCandidates(t *testing.T) {
 	}
 	if want == 0 || len(got) != want {
 		t.Fatalf("%d candidates enumerated, want %d", len(got), want)
+	}
+}
+
+// groupCopiesIndex is GroupCopies as first written, over an Index.
+func groupCopiesIndex(docs []Doc, threshold float64) map[string]string {
+	if threshold <= 0 {
+		threshold = CopyThreshold
+	}
+	order := slices.Clone(docs)
+	slices.SortStableFunc(order, func(a, b Doc) int {
+		if a.Date != b.Date {
+			return strings.Compare(a.Date, b.Date)
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	group := make(map[string]string, len(order))
+	x := NewIndex()
+	for _, d := range order {
+		if _, dup := group[d.ID]; dup {
+			continue
+		}
+		group[d.ID] = d.ID
+		if near := x.Near(d.Sig, threshold); len(near) > 0 {
+			group[d.ID] = group[near[0].ID]
+		}
+		x.Add(d.ID, d.Sig)
+	}
+	return group
+}
+
+// GroupCopies must group exactly as the Index does.
+func TestGroupCopiesIsIndex(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	words := strings.Fields("army convoy border village market bridge rocket police minister talks ceasefire aid refugees checkpoint mortar shelling patrol envoy summit council")
+	text := func(n int) []string {
+		var w []string
+		for range n {
+			w = append(w, words[r.IntN(len(words))])
+		}
+		return w
+	}
+	for round := range 20 {
+		var docs []Doc
+		var wires [][]string
+		for range 10 {
+			wires = append(wires, text(40))
+		}
+		for i := range 300 {
+			var w []string
+			switch r.IntN(4) {
+			case 0:
+				w = text(40)
+			case 1:
+				w = nil // no words: an empty signature
+			default: // a copy of a wire story, edited
+				w = slices.Clone(wires[r.IntN(len(wires))])
+				for range r.IntN(12) {
+					w[r.IntN(len(w))] = words[r.IntN(len(words))]
+				}
+			}
+			id := fmt.Sprintf("r%03d", i)
+			if r.IntN(20) == 0 && i > 0 {
+				id = docs[r.IntN(len(docs))].ID // a repeated id
+			}
+			docs = append(docs, Doc{ID: id, Date: fmt.Sprintf("2020-01-%02d", 1+r.IntN(5)), Sig: Sign(strings.Join(w, " "))})
+		}
+		for _, thr := range []float64{0, 0.3, 0.6, 0.9} {
+			got, want := GroupCopies(docs, thr), groupCopiesIndex(docs, thr)
+			if !maps.Equal(got, want) {
+				t.Fatalf("round %d threshold %v: groups differ", round, thr)
+			}
+		}
+	}
+}
+
+// BenchmarkGroupCopies groups the 1,300 reports of a window, a third of
+// them copies.
+func BenchmarkGroupCopies(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 5))
+	words := strings.Fields("the army said militants attacked a checkpoint near the city on sunday killing four soldiers and wounding several civilians officials reported minister talks government forces")
+	var wires [][]string
+	var docs []Doc
+	for i := range 1300 {
+		var w []string
+		if r.IntN(3) == 0 && len(wires) > 0 {
+			w = slices.Clone(wires[r.IntN(len(wires))])
+			w[r.IntN(len(w))] = "x"
+		} else {
+			for range 80 {
+				w = append(w, words[r.IntN(len(words))])
+			}
+			wires = append(wires, w)
+		}
+		docs = append(docs, Doc{ID: fmt.Sprintf("r%05d", i), Date: fmt.Sprintf("2020-01-%02d", 1+r.IntN(31)), Sig: Sign(strings.Join(w, " "))})
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		GroupCopies(docs, 0)
 	}
 }
