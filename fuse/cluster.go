@@ -1,7 +1,6 @@
 package fuse
 
 import (
-	"container/heap"
 	"slices"
 )
 
@@ -13,67 +12,94 @@ type link struct {
 	conflict bool
 }
 
+// neighbour is one entry of a cluster's adjacency: the other cluster and
+// the link the two share (one *link per pair, seen from both sides).
+type neighbour struct {
+	k int32
+	l *link
+}
+
 // agglomerate clusters n nodes by average linkage with cannot-link
 // constraints: it repeatedly merges the two clusters with the highest
 // average pair score (sum over all member pairs / product of sizes) while
 // that average is at least threshold and no member pair of the two
 // conflicts (complete linkage on conflicts). init gives starting clusters
 // (must-links, each a list of node indices; nodes not listed start alone);
-// pairs gives the scores and conflicts between nodes. The result lists
+// pairs gives the scores and conflicts between nodes, one edge per pair
+// (pairs not listed score 0), summed in the order given. The result lists
 // clusters of node indices, each sorted, in order of their smallest node.
 // It is deterministic: ties go to the pair with the smaller node indices.
-func agglomerate(n int, init [][]int, pairs map[[2]int]link, threshold float64) [][]int {
-	clusterOf := make([]int, n)
+//
+// Each cluster keeps its neighbours in a slice that may hold clusters
+// merged away since (skipped, and dropped whenever the slice is rebuilt);
+// the candidate merges wait in a heap, stale ones recognised by the
+// clusters' versions.
+func agglomerate(n int, init [][]int, pairs []edge, threshold float64) [][]int {
+	clusterOf := make([]int32, n)
 	for i := range clusterOf {
 		clusterOf[i] = -1
 	}
 	var members [][]int
 	for _, c := range init {
-		id := len(members)
+		id := int32(len(members))
 		members = append(members, append([]int(nil), c...))
 		for _, i := range c {
 			clusterOf[i] = id
 		}
 	}
+	multi := len(members) // clusters below multi start with several nodes
 	for i := 0; i < n; i++ {
 		if clusterOf[i] < 0 {
-			clusterOf[i] = len(members)
+			clusterOf[i] = int32(len(members))
 			members = append(members, []int{i})
 		}
 	}
-	adj := make([]map[int]*link, len(members))
-	for i := range adj {
-		adj[i] = map[int]*link{}
-	}
-	for p, l := range pairs {
-		a, b := clusterOf[p[0]], clusterOf[p[1]]
+	nc := len(members)
+	adj := make([][]neighbour, nc)
+	links := make([]link, 0, len(pairs))
+	var shared map[[2]int32]*link // links of the clusters given by init
+	for _, e := range pairs {
+		a, b := clusterOf[e.i], clusterOf[e.j]
 		if a == b {
 			continue
 		}
-		la := adj[a][b]
-		if la == nil {
-			la = &link{}
-			adj[a][b] = la
-			adj[b][a] = la
+		if int(a) < multi || int(b) < multi {
+			// several node pairs may fall on this pair of clusters
+			if shared == nil {
+				shared = map[[2]int32]*link{}
+			}
+			key := [2]int32{min(a, b), max(a, b)}
+			if l := shared[key]; l != nil {
+				l.sum += e.sum
+				l.conflict = l.conflict || e.conflict
+				continue
+			}
+			l := &link{sum: e.sum, conflict: e.conflict}
+			shared[key] = l
+			adj[a] = append(adj[a], neighbour{b, l})
+			adj[b] = append(adj[b], neighbour{a, l})
+			continue
 		}
-		la.sum += l.sum
-		la.conflict = la.conflict || l.conflict
+		// two single nodes: one edge per pair
+		links = append(links, link{sum: e.sum, conflict: e.conflict})
+		l := &links[len(links)-1]
+		adj[a] = append(adj[a], neighbour{b, l})
+		adj[b] = append(adj[b], neighbour{a, l})
 	}
-	minNode := make([]int, len(members))
+	minNode := make([]int32, nc)
 	for c, m := range members {
-		minNode[c] = m[0]
+		minNode[c] = int32(m[0])
 		for _, i := range m {
-			minNode[c] = min(minNode[c], i)
+			minNode[c] = min(minNode[c], int32(i))
 		}
 	}
-	alive := make([]bool, len(members))
-	version := make([]int, len(members))
+	alive := make([]bool, nc)
+	version := make([]int32, nc)
 	for i := range alive {
 		alive[i] = true
 	}
-	h := &pairHeap{}
-	push := func(a, b int) {
-		l := adj[a][b]
+	h := make(pairHeap, 0, len(pairs))
+	push := func(a, b int32, l *link) {
 		if l.conflict {
 			return
 		}
@@ -84,17 +110,18 @@ func agglomerate(n int, init [][]int, pairs map[[2]int]link, threshold float64) 
 		if minNode[b] < minNode[a] {
 			a, b = b, a
 		}
-		heap.Push(h, candidate{avg: avg, a: a, b: b, va: version[a], vb: version[b], ka: minNode[a], kb: minNode[b]})
+		h.push(candidate{avg: avg, a: a, b: b, va: version[a], vb: version[b], ka: minNode[a], kb: minNode[b]})
 	}
 	for a := range adj {
-		for b := range adj[a] {
-			if a < b {
-				push(a, b)
+		for _, nb := range adj[a] {
+			if int32(a) < nb.k {
+				push(int32(a), nb.k, nb.l)
 			}
 		}
 	}
-	for h.Len() > 0 {
-		c := heap.Pop(h).(candidate)
+	at := make([]*link, nc) // scratch: a's link to each cluster during a merge
+	for len(h) > 0 {
+		c := h.pop()
 		if !alive[c.a] || !alive[c.b] || version[c.a] != c.va || version[c.b] != c.vb {
 			continue
 		}
@@ -105,24 +132,33 @@ func agglomerate(n int, init [][]int, pairs map[[2]int]link, threshold float64) 
 		alive[b] = false
 		version[a]++
 		minNode[a] = min(minNode[a], minNode[b])
-		for k, lb := range adj[b] {
-			delete(adj[k], b)
-			if k == a {
+		// a's neighbours, without the clusters merged away
+		na := adj[a][:0]
+		for _, nb := range adj[a] {
+			if alive[nb.k] && at[nb.k] == nil {
+				at[nb.k] = nb.l
+				na = append(na, nb)
+			}
+		}
+		for _, nb := range adj[b] {
+			k := nb.k
+			if !alive[k] || k == a {
 				continue
 			}
-			la := adj[a][k]
+			la := at[k]
 			if la == nil {
 				la = &link{}
-				adj[a][k] = la
-				adj[k][a] = la
+				at[k] = la
+				na = append(na, neighbour{k, la})
+				adj[k] = append(adj[k], neighbour{a, la})
 			}
-			la.sum += lb.sum
-			la.conflict = la.conflict || lb.conflict
+			la.sum += nb.l.sum
+			la.conflict = la.conflict || nb.l.conflict
 		}
-		delete(adj[a], b)
-		adj[b] = nil
-		for k := range adj[a] {
-			push(a, k)
+		adj[a], adj[b] = na, nil
+		for _, nb := range na {
+			at[nb.k] = nil
+			push(a, nb.k, nb.l)
 		}
 	}
 	var out [][]int
@@ -138,29 +174,61 @@ func agglomerate(n int, init [][]int, pairs map[[2]int]link, threshold float64) 
 
 type candidate struct {
 	avg          float64
-	a, b, va, vb int
-	ka, kb       int
+	a, b, va, vb int32
+	ka, kb       int32 // the smallest node of a and of b
 }
 
+// before orders candidates: highest average first, then the pair with the
+// smaller node indices.
+func (x *candidate) before(y *candidate) bool {
+	if x.avg != y.avg {
+		return x.avg > y.avg
+	}
+	if x.ka != y.ka {
+		return x.ka < y.ka
+	}
+	return x.kb < y.kb
+}
+
+// pairHeap is a binary heap of candidates, the first by before on top.
 type pairHeap []candidate
 
-func (h pairHeap) Len() int { return len(h) }
-func (h pairHeap) Less(i, j int) bool {
-	if h[i].avg != h[j].avg {
-		return h[i].avg > h[j].avg
+func (h *pairHeap) push(c candidate) {
+	*h = append(*h, c)
+	s := *h
+	for i := len(s) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !s[i].before(&s[p]) {
+			break
+		}
+		s[i], s[p] = s[p], s[i]
+		i = p
 	}
-	if h[i].ka != h[j].ka {
-		return h[i].ka < h[j].ka
-	}
-	return h[i].kb < h[j].kb
 }
-func (h pairHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *pairHeap) Push(x any)   { *h = append(*h, x.(candidate)) }
-func (h *pairHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+
+func (h *pairHeap) pop() candidate {
+	s := *h
+	top := s[0]
+	last := len(s) - 1
+	s[0] = s[last]
+	s = s[:last]
+	for i := 0; ; {
+		l := 2*i + 1
+		if l >= len(s) {
+			break
+		}
+		m := l
+		if r := l + 1; r < len(s) && s[r].before(&s[l]) {
+			m = r
+		}
+		if !s[m].before(&s[i]) {
+			break
+		}
+		s[i], s[m] = s[m], s[i]
+		i = m
+	}
+	*h = s
+	return top
 }
 
 func sortInts(s []int) { slices.Sort(s) }

@@ -43,7 +43,8 @@ const (
 // that cannot both be right (4 against 40).
 func Compare(a, b *Item, opt Options) Comparison {
 	opt = opt.withDefaults()
-	return compare(newFacts(a), newFacts(b), opt)
+	nm := names{}
+	return compare(newFacts(a, nm), newFacts(b, nm), opt)
 }
 
 // facts is the pre-digested form of one item that comparison needs.
@@ -59,6 +60,7 @@ type facts struct {
 	place           *intelcell.Place
 	coarse          bool   // the place is a country, region or province
 	placeCountry    string // "" unknown
+	placeCountryN   int32  // placeCountry interned
 	symmetric       bool
 	cameo, plover   string
 	repDay          int
@@ -71,13 +73,36 @@ type actorFacts struct {
 	country string
 	kind    string
 	agents  []string // 3-letter agent codes after the country or group prefix
+	// id, code and country interned (names): equal numbers for equal
+	// strings, 0 for ""
+	idN, codeN, countryN int32
+	person, sector       bool // kind is KindPerson, KindSector
 }
 
-func newActorFacts(a *intelcell.Actor) actorFacts {
+// names interns the strings that comparisons test for equality most
+// often (actor ids, codes and countries, agent codes) as small numbers:
+// 0 for "", and one number per distinct string within one names.
+type names map[string]int32
+
+func (n names) of(s string) int32 {
+	if s == "" {
+		return 0
+	}
+	if id, ok := n[s]; ok {
+		return id
+	}
+	id := int32(len(n) + 1)
+	n[s] = id
+	return id
+}
+
+func newActorFacts(a *intelcell.Actor, nm names) actorFacts {
 	if a == nil {
 		return actorFacts{}
 	}
-	f := actorFacts{present: true, id: a.ID, code: a.Code, country: a.CountryCode(), kind: a.Kind}
+	f := actorFacts{present: true, id: a.ID, code: a.Code, country: a.CountryCode(), kind: a.Kind,
+		person: a.Kind == intelcell.KindPerson, sector: a.Kind == intelcell.KindSector}
+	f.idN, f.codeN, f.countryN = nm.of(f.id), nm.of(f.code), nm.of(f.country)
 	rest := a.Code
 	switch {
 	case f.country != "" && strings.HasPrefix(rest, f.country):
@@ -92,7 +117,22 @@ func newActorFacts(a *intelcell.Actor) actorFacts {
 	return f
 }
 
+// parseDay returns the day number of a YYYY-MM-DD date, -1 when s is not
+// one (exactly as time.Parse with that layout decides). The common form
+// is read directly; anything else goes through time.Parse.
 func parseDay(s string) int {
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		y, ok1 := digits(s[0:4])
+		m, ok2 := digits(s[5:7])
+		d, ok3 := digits(s[8:10])
+		if ok1 && ok2 && ok3 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(m, y) {
+			return daysFromCivil(y, m, d)
+		}
+	}
+	return parseDaySlow(s)
+}
+
+func parseDaySlow(s string) int {
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil {
 		return -1
@@ -100,9 +140,60 @@ func parseDay(s string) int {
 	return int(t.Unix() / 86400)
 }
 
-func newFacts(it *Item) *facts {
+// digits reads a run of ASCII decimal digits.
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+func daysIn(m, y int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// daysFromCivil returns the days since 1970-01-01 of a proleptic Gregorian
+// date (H. Hinnant's algorithm), as time.Date(...).Unix()/86400 does for
+// years 0 to 9999.
+func daysFromCivil(y, m, d int) int {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 {
+		era = (y - 399) / 400
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+func newFacts(it *Item, nm names) *facts {
+	f := new(facts)
+	f.init(it, nm)
+	return f
+}
+
+// init digests an item into f, interning its names in nm.
+func (f *facts) init(it *Item, nm names) {
 	e := &it.Event
-	f := &facts{it: it, src: newActorFacts(e.Source), tgt: newActorFacts(e.Target),
+	*f = facts{it: it, src: newActorFacts(e.Source, nm), tgt: newActorFacts(e.Target, nm),
 		root: cameo.Root(e.Cameo), quad: e.QuadClass, negated: e.Negated, intent: e.Intent,
 		killed: e.Killed, wounded: e.Wounded, place: e.Place, cameo: e.Cameo, plover: e.Plover}
 	if f.quad == 0 {
@@ -124,13 +215,13 @@ func newFacts(it *Item) *facts {
 	if p := e.Place; p != nil {
 		if p.Country != nil {
 			f.placeCountry = *p.Country
+			f.placeCountryN = nm.of(f.placeCountry)
 		}
 		switch p.Kind {
 		case "country", "region", "admin1":
 			f.coarse = true
 		}
 	}
-	return f
 }
 
 func compare(a, b *facts, opt Options) Comparison {
@@ -151,15 +242,7 @@ func compare(a, b *facts, opt Options) Comparison {
 	add(wType, ts)
 
 	// actors, direction-aware
-	ss, sok := actorScore(a.src, b.src)
-	tt, tok := actorScore(a.tgt, b.tgt)
-	if a.symmetric && b.symmetric {
-		s2, ok2 := actorScore(a.src, b.tgt)
-		t2, ok3 := actorScore(a.tgt, b.src)
-		if ok2 && ok3 && (!(sok && tok) || s2*wSource+t2*wTarget > ss*wSource+tt*wTarget) {
-			ss, tt, sok, tok = s2, t2, true, true
-		}
-	}
+	ss, tt, sok, tok := actorScores(a, b)
 	if !sok {
 		return Comparison{Conflict: "source"}
 	}
@@ -201,6 +284,73 @@ func compare(a, b *facts, opt Options) Comparison {
 	return Comparison{Score: sum / wsum}
 }
 
+// score is compare for Merge, which needs no name for a conflict: ok is
+// false exactly when compare reports a conflict, and otherwise the score is
+// compare's, to the last bit (the same terms added in the same order). The
+// cheapest conflicts are tested first, since most candidate pairs conflict.
+func score(a, b *facts, opt Options) (s float64, ok bool) {
+	if a.negated != b.negated || a.intent != b.intent {
+		return 0, false
+	}
+	ds, ok := dateScore(a, b, opt)
+	if !ok {
+		return 0, false
+	}
+	var ks, ws float64
+	if a.killed != nil && b.killed != nil {
+		if ks, ok = figureScore(*a.killed, *b.killed); !ok {
+			return 0, false
+		}
+	}
+	if a.wounded != nil && b.wounded != nil {
+		if ws, ok = figureScore(*a.wounded, *b.wounded); !ok {
+			return 0, false
+		}
+	}
+	ss, tt, sok, tok := actorScores(a, b)
+	if !sok || !tok {
+		return 0, false
+	}
+	ts, ok := typeScore(a, b)
+	if !ok {
+		return 0, false
+	}
+	ps, ok := placeScore(a, b, opt)
+	if !ok {
+		return 0, false
+	}
+	var sum, wsum float64
+	add := func(w, s float64) { sum += w * s; wsum += w }
+	add(wType, ts)
+	add(wSource, ss)
+	add(wTarget, tt)
+	add(wDate, ds)
+	add(wPlace, ps)
+	if a.killed != nil && b.killed != nil {
+		add(wKilled, ks)
+	}
+	if a.wounded != nil && b.wounded != nil {
+		add(wWounded, ws)
+	}
+	return sum / wsum, true
+}
+
+// actorScores compares the actors of two events direction-aware (source
+// with source, target with target), and for two symmetric event types also
+// reversed, keeping the better pairing.
+func actorScores(a, b *facts) (ss, tt float64, sok, tok bool) {
+	ss, sok = actorScore(&a.src, &b.src)
+	tt, tok = actorScore(&a.tgt, &b.tgt)
+	if a.symmetric && b.symmetric {
+		s2, ok2 := actorScore(&a.src, &b.tgt)
+		t2, ok3 := actorScore(&a.tgt, &b.src)
+		if ok2 && ok3 && (!(sok && tok) || s2*wSource+t2*wTarget > ss*wSource+tt*wTarget) {
+			ss, tt, sok, tok = s2, t2, true, true
+		}
+	}
+	return ss, tt, sok, tok
+}
+
 // typeScore: same code 1, same CAMEO root 0.85, same PLOVER type 0.7,
 // neighbouring roots of one quad class 0.5, other roots of one quad class
 // 0.25; different quad classes conflict.
@@ -230,20 +380,20 @@ func atoi2(s string) int {
 }
 
 // actorScore compares two actors in one role. See Compare.
-func actorScore(a, b actorFacts) (float64, bool) {
+func actorScore(a, b *actorFacts) (float64, bool) {
 	switch {
 	case !a.present || !b.present:
 		return 0.5, true
-	case a.id != "" && a.id == b.id:
+	case a.idN != 0 && a.idN == b.idN:
 		return 1, true
-	case a.kind == intelcell.KindPerson && b.kind == intelcell.KindPerson && a.id != "" && b.id != "":
+	case a.person && b.person && a.idN != 0 && b.idN != 0:
 		return 0, false // two different people: Putin's call is not Lavrov's
-	case a.code == b.code:
+	case a.codeN == b.codeN:
 		return 0.9, true
 	}
 	switch {
-	case a.country != "" && b.country != "":
-		if a.country != b.country {
+	case a.countryN != 0 && b.countryN != 0:
+		if a.countryN != b.countryN {
 			return 0, false
 		}
 		if len(a.agents) == 0 || len(b.agents) == 0 || prefixOf(a.agents, b.agents) || prefixOf(b.agents, a.agents) {
@@ -253,13 +403,13 @@ func actorScore(a, b actorFacts) (float64, bool) {
 			return 0.7, true
 		}
 		return 0.5, true // IRQGOV and IRQMIL
-	case a.country != "" || b.country != "":
-		if a.country == "" {
+	case a.countryN != 0 || b.countryN != 0:
+		if a.countryN == 0 {
 			a, b = b, a
 		}
 		// a has a country, b has none
-		if b.kind != intelcell.KindSector {
-			if a.kind == intelcell.KindSector || shareAgent(a.agents, irregular) {
+		if !b.sector {
+			if a.sector || shareAgent(a.agents, irregular) {
 				return 0.45, true // "Syrian fighters" may be the Islamic State
 			}
 			return 0, false // a named group or organisation against a state actor
@@ -270,7 +420,7 @@ func actorScore(a, b actorFacts) (float64, bool) {
 		return 0.25, true
 	}
 	// neither has a country
-	aSector, bSector := a.kind == intelcell.KindSector, b.kind == intelcell.KindSector
+	aSector, bSector := a.sector, b.sector
 	switch {
 	case !aSector && !bSector:
 		return 0, false // two different named groups
@@ -364,7 +514,7 @@ func placeScore(a, b *facts, opt Options) (float64, bool) {
 	if a.place == nil || b.place == nil {
 		return 0.5, true
 	}
-	if a.placeCountry != "" && b.placeCountry != "" && a.placeCountry != b.placeCountry {
+	if a.placeCountryN != 0 && b.placeCountryN != 0 && a.placeCountryN != b.placeCountryN {
 		if a.coarse || b.coarse {
 			// a country named in the report is weak evidence of where the
 			// event happened ("Moscow sent aid to Syria")
@@ -376,7 +526,7 @@ func placeScore(a, b *facts, opt Options) (float64, bool) {
 		if a.coarse && b.coarse && a.place.Name == b.place.Name {
 			return 0.8, true
 		}
-		if a.placeCountry != "" && a.placeCountry == b.placeCountry {
+		if a.placeCountryN != 0 && a.placeCountryN == b.placeCountryN {
 			return 0.6, true
 		}
 		return 0.5, true

@@ -30,21 +30,58 @@ func GroupCopies(docs []Doc, threshold float64) map[string]string {
 	if threshold <= 0 {
 		threshold = CopyThreshold
 	}
-	order := slices.Clone(docs)
-	slices.SortStableFunc(order, func(a, b Doc) int {
-		return cmp.Or(cmp.Compare(a.Date, b.Date), cmp.Compare(a.ID, b.ID))
+	// the same as adding each report to an Index after asking it for the
+	// nearest earlier report, without the Index's strings, maps of slices
+	// and sorting: band buckets chain earlier reports by their position
+	order := make([]int32, len(docs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(docs[a].Date, docs[b].Date), cmp.Compare(docs[a].ID, docs[b].ID), cmp.Compare(a, b))
 	})
 	group := make(map[string]string, len(order))
-	x := NewIndex()
-	for _, d := range order {
+	head := make(map[uint64]int32, len(order)*Bands) // bucket → its latest entry
+	type entry struct{ doc, next int32 }             // next: the bucket's previous entry, -1 at the end
+	entries := make([]entry, 0, len(order)*Bands)
+	stamp := make([]int32, len(docs)) // stamp[d] == x+1: d already compared with the x-th report
+	for x, di := range order {
+		d := &docs[di]
 		if _, dup := group[d.ID]; dup {
 			continue
 		}
 		group[d.ID] = d.ID
-		if near := x.Near(d.Sig, threshold); len(near) > 0 {
-			group[d.ID] = group[near[0].ID]
+		if d.Sig.Empty() {
+			continue
 		}
-		x.Add(d.ID, d.Sig)
+		keys := bandKeys(d.Sig)
+		best, bestSim := int32(-1), 0.0
+		for _, k := range keys {
+			e, ok := head[k]
+			for ok && e >= 0 {
+				y := entries[e].doc
+				e = entries[e].next
+				if stamp[y] == int32(x+1) {
+					continue
+				}
+				stamp[y] = int32(x + 1)
+				// most similar first, ties by id
+				if s := d.Sig.Similarity(docs[y].Sig); s >= threshold && (best < 0 || s > bestSim || s == bestSim && docs[y].ID < docs[best].ID) {
+					best, bestSim = y, s
+				}
+			}
+		}
+		if best >= 0 {
+			group[d.ID] = group[docs[best].ID]
+		}
+		for _, k := range keys {
+			next, ok := head[k]
+			if !ok {
+				next = -1
+			}
+			head[k] = int32(len(entries))
+			entries = append(entries, entry{doc: di, next: next})
+		}
 	}
 	return group
 }

@@ -176,55 +176,40 @@ func MergedID(key string) string {
 // conflicts: a cluster only absorbs another when their members are similar
 // on average and no member pair conflicts, so A~B and B~C do not force
 // A~C. Join decisions start as clusters; Split decisions are conflicts.
+//
+// Cost: candidate pairs come from blocks of (blocking token, quad class)
+// listed by day (candidates), and only the compatible ones are kept, in a
+// flat list. Clustering runs per connected component of the strong pairs,
+// so only the conflicts inside components of two or more events are ever
+// looked for; most candidate pairs conflict and are otherwise forgotten.
 func Merge(items []Item, decisions []Decision, opt Options) []Merged {
 	opt = opt.withDefaults()
-	items = slices.Clone(items)
-	slices.SortStableFunc(items, func(a, b Item) int {
-		return cmp.Or(cmp.Compare(a.ReportDate, b.ReportDate), cmp.Compare(a.Key, b.Key))
-	})
-	items = slices.CompactFunc(items, func(a, b Item) bool { return a.Key == b.Key })
+	items = sortItems(items)
 	n := len(items)
-	index := make(map[string]int, n)
-	fs := make([]*facts, n)
+	fs := make([]facts, n)
+	nm := names{}
 	for i := range items {
-		index[items[i].Key] = i
-		fs[i] = newFacts(&items[i])
+		fs[i].init(&items[i], nm)
 	}
+	ruling, ruled := rulings(items, decisions)
+	cands := newCandidates(fs, nm, opt, ruling, ruled)
+	pos := cands.positives()
 
-	cands := candidatePairs(fs, opt)
-	scores := make(map[[2]int]link, len(cands))
-	for _, p := range cands {
-		c := compare(fs[p[0]], fs[p[1]], opt)
-		if c.Conflict != "" || c.Score > 0 {
-			scores[p] = link{sum: c.Score, conflict: c.Conflict != ""}
-		}
-	}
-
-	// decisions: the latest per pair wins
-	ds := slices.Clone(decisions)
-	slices.SortStableFunc(ds, func(a, b Decision) int {
-		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.A, b.A), cmp.Compare(a.B, b.B))
-	})
-	ruling := map[[2]int]string{}
-	for _, d := range ds {
-		i, ok1 := index[d.A]
-		j, ok2 := index[d.B]
-		if !ok1 || !ok2 || i == j || (d.Kind != Split && d.Kind != Join) {
-			continue
-		}
-		ruling[orderPair(i, j)] = d.Kind
-	}
-	uf := newUnionFind(n)
-	var joins [][2]int
+	// analysts' decisions: a split is a conflict, a join a pair scoring 1
+	var joins, splits []edge
 	for p, k := range ruling {
 		if k == Split {
-			scores[p] = link{conflict: true}
+			splits = append(splits, edge{i: int32(p[0]), j: int32(p[1]), conflict: true})
 		} else {
-			scores[p] = link{sum: 1}
-			joins = append(joins, p)
+			joins = append(joins, edge{i: int32(p[0]), j: int32(p[1]), sum: 1})
 		}
 	}
-	slices.SortFunc(joins, func(a, b [2]int) int { return cmp.Or(a[0]-b[0], a[1]-b[1]) })
+	byPair := func(a, b edge) int { return cmp.Or(cmp.Compare(a.i, b.i), cmp.Compare(a.j, b.j)) }
+	slices.SortFunc(joins, byPair)
+	slices.SortFunc(splits, byPair)
+	pos = append(pos, joins...)
+
+	uf := newUnionFind(n)
 	splitBetween := func(a, b []int) bool {
 		for _, i := range a {
 			for _, j := range b {
@@ -236,91 +221,468 @@ func Merge(items []Item, decisions []Decision, opt Options) []Merged {
 		return false
 	}
 	for _, p := range joins {
-		ra, rb := uf.find(p[0]), uf.find(p[1])
+		ra, rb := uf.find(int(p.i)), uf.find(int(p.j))
 		if ra != rb && !splitBetween(uf.members(ra), uf.members(rb)) {
 			uf.union(ra, rb)
 		}
 	}
-	clusters := clusterAll(n, uf, scores, opt.Threshold)
-	out := make([]Merged, 0, len(clusters))
-	for _, c := range clusters {
-		out = append(out, build(items, c, scores))
+	clusters, weights := clusterAll(n, uf, pos, cands.conflicts, splits, opt.Threshold)
+	// Ordered by first-seen date then id, known before building. Sorting
+	// the clusters' positions with the comparison of the built events
+	// permutes them exactly as sorting the events would.
+	ids := make([]string, len(clusters))
+	seen := make([]string, len(clusters))
+	order := make([]int, len(clusters))
+	for k, c := range clusters {
+		ids[k] = MergedID(items[c[0]].Key)
+		seen[k] = firstSeen(items, c)
+		order[k] = k
 	}
-	slices.SortFunc(out, func(a, b Merged) int {
-		return cmp.Or(cmp.Compare(a.FirstSeen, b.FirstSeen), cmp.Compare(a.ID, b.ID))
+	slices.SortFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(seen[a], seen[b]), cmp.Compare(ids[a], ids[b]))
 	})
+	out := make([]Merged, len(clusters))
+	b := newBuilder(items, n)
+	for k, x := range order {
+		b.build(&out[k], clusters[x], ids[x], weights[x])
+	}
 	return out
+}
+
+// firstSeen returns the FirstSeen of the merged event of cluster c: the
+// earliest report date, an empty one giving way to any other.
+func firstSeen(items []Item, c []int) string {
+	s := ""
+	for _, i := range c {
+		if d := items[i].ReportDate; s == "" || d < s {
+			s = d
+		}
+	}
+	return s
+}
+
+// sortItems returns a copy of items sorted by report date then key (a
+// stable sort), runs of one key reduced to their first item.
+func sortItems(items []Item) []Item {
+	idx := make([]int32, len(items))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int {
+		x, y := &items[a], &items[b]
+		return cmp.Or(cmp.Compare(x.ReportDate, y.ReportDate), cmp.Compare(x.Key, y.Key), cmp.Compare(a, b))
+	})
+	out := make([]Item, 0, len(items))
+	for k, i := range idx {
+		if k > 0 && items[i].Key == out[len(out)-1].Key {
+			continue
+		}
+		out = append(out, items[i])
+	}
+	return out
+}
+
+// rulings returns the analysts' ruling on each pair of items (the latest
+// decision about the pair wins) and which items any ruling names.
+func rulings(items []Item, decisions []Decision) (map[[2]int]string, []bool) {
+	ruling := map[[2]int]string{}
+	if len(decisions) == 0 {
+		return ruling, nil
+	}
+	index := make(map[string]int, len(items))
+	for i := range items {
+		index[items[i].Key] = i
+	}
+	ds := slices.Clone(decisions)
+	slices.SortStableFunc(ds, func(a, b Decision) int {
+		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.A, b.A), cmp.Compare(a.B, b.B))
+	})
+	ruled := make([]bool, len(items))
+	for _, d := range ds {
+		i, ok1 := index[d.A]
+		j, ok2 := index[d.B]
+		if !ok1 || !ok2 || i == j || (d.Kind != Split && d.Kind != Join) {
+			continue
+		}
+		ruling[orderPair(i, j)] = d.Kind
+		ruled[i], ruled[j] = true, true
+	}
+	return ruling, ruled
+}
+
+// edge is a pair of items (i < j) as clustering sees it: the sum of its
+// score, or a conflict.
+type edge struct {
+	i, j     int32
+	sum      float64
+	conflict bool
+}
+
+// candidates enumerates the candidate pairs of a Merge: the pairs of one
+// quad class whose days are at most max(DateWindow, ExplicitDateWindow)
+// apart and that share a blocking token (tokens), or of which either event
+// has no actor at all. Each block — the items of one token and quad class
+// — lists its items by day, so an item finds the items of its days by
+// binary search; a stamp per item keeps a pair sharing several tokens from
+// being visited twice. Pairs an analyst ruled on are left out.
+type candidates struct {
+	fs      []facts
+	opt     Options
+	window  int
+	toks    [][]int32 // blocking tokens of each item, sorted
+	star    []bool    // the item has no actor
+	qi      []int32   // quad class of each item, as a small number
+	nq      int32     // number of quad classes
+	starTok int32
+	start   []int32 // block (token × nq + quad) → its range of blocks
+	blocks  []int32
+	qstart  []int32 // quad → its range of byQuad
+	byQuad  []int32
+	day     []int32 // the day of each entry of blocks
+	qday    []int32 // the day of each entry of byQuad
+	stamp   []int32
+	gen     int32
+	ruling  map[[2]int]string
+	ruled   []bool // the item is named by a ruling
+}
+
+func newCandidates(fs []facts, nm names, opt Options, ruling map[[2]int]string, ruled []bool) *candidates {
+	n := len(fs)
+	c := &candidates{fs: fs, opt: opt, window: max(opt.DateWindow, opt.ExplicitDateWindow), ruling: ruling, ruled: ruled,
+		toks: make([][]int32, n), star: make([]bool, n), qi: make([]int32, n), stamp: make([]int32, n)}
+	// tokens as numbers: kind × span + the interned name
+	agentN := make([][]int32, n)
+	for i := range fs {
+		for _, a := range []*actorFacts{&fs[i].src, &fs[i].tgt} {
+			for _, g := range a.agents {
+				agentN[i] = append(agentN[i], nm.of(g))
+			}
+		}
+	}
+	span := int32(len(nm) + 1)
+	c.starTok = 3 * span
+	buf := make([]int32, 0, 2*n)
+	for i := range fs {
+		start := len(buf)
+		buf = tokens(&fs[i], agentN[i], span, buf)
+		t := buf[start:]
+		slices.Sort(t)
+		t = slices.Compact(t)
+		buf = buf[:start+len(t)]
+		c.toks[i] = t[:len(t):len(t)]
+		c.star[i] = len(t) > 0 && t[len(t)-1] == c.starTok
+	}
+	var quads []int
+	for i := range fs {
+		k := slices.Index(quads, fs[i].quad)
+		if k < 0 {
+			k = len(quads)
+			quads = append(quads, fs[i].quad)
+		}
+		c.qi[i] = int32(k)
+	}
+	nq := int32(max(1, len(quads)))
+	c.nq = nq
+	byDay := make([]int32, n)
+	for i := range byDay {
+		byDay[i] = int32(i)
+	}
+	slices.SortFunc(byDay, func(a, b int32) int { return cmp.Or(cmp.Compare(fs[a].day, fs[b].day), cmp.Compare(a, b)) })
+	// blocks as ranges of one array (a counting sort), items by day
+	nkeys := int(c.starTok+1) * int(nq)
+	c.start = make([]int32, nkeys+1)
+	c.qstart = make([]int32, nq+1)
+	for i := range fs {
+		for _, t := range c.toks[i] {
+			c.start[t*nq+c.qi[i]+1]++
+		}
+		c.qstart[c.qi[i]+1]++
+	}
+	for k := range nkeys {
+		c.start[k+1] += c.start[k]
+	}
+	for q := range nq {
+		c.qstart[q+1] += c.qstart[q]
+	}
+	c.blocks, c.day = make([]int32, c.start[nkeys]), make([]int32, c.start[nkeys])
+	c.byQuad, c.qday = make([]int32, n), make([]int32, n)
+	fill, qfill := slices.Clone(c.start), slices.Clone(c.qstart)
+	for _, i := range byDay {
+		d := int32(fs[i].day)
+		for _, t := range c.toks[i] {
+			k := t*nq + c.qi[i]
+			c.blocks[fill[k]], c.day[fill[k]] = i, d
+			fill[k]++
+		}
+		c.byQuad[qfill[c.qi[i]]], c.qday[qfill[c.qi[i]]] = i, d
+		qfill[c.qi[i]]++
+	}
+	return c
+}
+
+// each calls fn with every candidate partner j > i of item i that no
+// ruling names together with i, each once.
+func (c *candidates) each(i int, fn func(j int32)) {
+	c.gen++
+	gen := c.gen
+	fs := c.fs
+	lo, hi := int32(fs[i].day-c.window), int32(fs[i].day+c.window)
+	visit := func(js, days []int32) {
+		// the items of days lo..hi
+		k, _ := slices.BinarySearch(days, lo)
+		for x, j := range js[k:] {
+			if days[k+x] > hi {
+				break
+			}
+			if int(j) <= i || c.stamp[j] == gen {
+				continue
+			}
+			c.stamp[j] = gen
+			if c.ruled != nil && c.ruled[i] && c.ruled[j] {
+				if _, ok := c.ruling[[2]int{i, int(j)}]; ok {
+					continue
+				}
+			}
+			fn(j)
+		}
+	}
+	q := c.qi[i]
+	if c.star[i] { // an event without actors meets every event of its days
+		visit(c.byQuad[c.qstart[q]:c.qstart[q+1]], c.qday[c.qstart[q]:c.qstart[q+1]])
+		return
+	}
+	k := c.starTok*c.nq + q
+	visit(c.blocks[c.start[k]:c.start[k+1]], c.day[c.start[k]:c.start[k+1]])
+	for _, t := range c.toks[i] {
+		k := t*c.nq + q
+		visit(c.blocks[c.start[k]:c.start[k+1]], c.day[c.start[k]:c.start[k+1]])
+	}
+}
+
+// positives returns the compatible candidate pairs with their scores (all
+// scores are > 0).
+func (c *candidates) positives() []edge {
+	var pos []edge
+	for i := range c.fs {
+		f := &c.fs[i]
+		c.each(i, func(j int32) {
+			if s, ok := score(f, &c.fs[j], c.opt); ok && s > 0 {
+				pos = append(pos, edge{i: int32(i), j: j, sum: s})
+			}
+		})
+	}
+	return pos
+}
+
+// conflicts returns the conflicting candidate pairs inside the components
+// (compOf) of two or more items (sizes): the only conflicts clustering can
+// meet.
+func (c *candidates) conflicts(compOf, sizes []int32) [][2]int32 {
+	var conf [][2]int32
+	for i := range c.fs {
+		ci := compOf[i]
+		if sizes[ci] < 2 {
+			continue
+		}
+		f := &c.fs[i]
+		c.each(i, func(j int32) {
+			if compOf[j] == ci {
+				if _, ok := score(f, &c.fs[j], c.opt); !ok {
+					conf = append(conf, [2]int32{int32(i), j})
+				}
+			}
+		})
+	}
+	return conf
 }
 
 // clusterAll runs agglomerate separately on each connected component of
 // the graph of strong pairs (score ≥ threshold, no conflict): two clusters
 // can only reach an average ≥ threshold when some member pair does, so no
-// cluster spans two components. joins holds the must-link groups.
-func clusterAll(n int, joins *unionFind, scores map[[2]int]link, threshold float64) [][]int {
+// cluster spans two components. joins holds the must-link groups; pos the
+// compatible pairs (joined pairs included), splits and conflicts (given the
+// components) the conflicting ones. It returns the clusters of items, each sorted, in order of their
+// first item, and for each cluster the scores of its member pairs.
+func clusterAll(n int, joins *unionFind, pos []edge, conflicts func(compOf, sizes []int32) [][2]int32, splits []edge, threshold float64) ([][]int, []pairWeights) {
 	comp := newUnionFind(n)
-	for p, l := range scores {
-		if !l.conflict && l.sum >= threshold {
-			comp.union(p[0], p[1])
+	for _, e := range pos {
+		if e.sum >= threshold {
+			comp.union(int(e.i), int(e.j))
 		}
 	}
 	for i := 0; i < n; i++ {
 		comp.union(i, joins.find(i))
 	}
-	local := make([]int, n) // index of each node within its component
-	var comps [][]int
-	compOf := map[int]int{}
+	// components in order of their first item; local index of each item
+	compOf := make([]int32, n)
+	local := make([]int32, n)
+	var sizes []int32
 	for i := 0; i < n; i++ {
 		r := comp.find(i)
-		c, ok := compOf[r]
-		if !ok {
-			c = len(comps)
-			compOf[r] = c
-			comps = append(comps, nil)
+		if r == i {
+			compOf[i] = int32(len(sizes))
+			sizes = append(sizes, 0)
+		} else {
+			compOf[i] = compOf[r] // r < i: the root is the smallest index
 		}
-		local[i] = len(comps[c])
-		comps[c] = append(comps[c], i)
+		local[i] = sizes[compOf[i]]
+		sizes[compOf[i]]++
 	}
-	pairs := make([]map[[2]int]link, len(comps))
-	for p, l := range scores {
-		c := compOf[comp.find(p[0])]
-		if len(comps[c]) < 2 || c != compOf[comp.find(p[1])] {
-			continue
+	conf := conflicts(compOf, sizes)
+	// the pairs inside each component of two or more items, grouped by
+	// component (a counting sort), in local indices
+	inside := func(i, j int32) (int32, bool) {
+		c := compOf[i]
+		return c, c == compOf[j] && sizes[c] > 1
+	}
+	start := make([]int32, len(sizes)+1)
+	count := func(i, j int32) {
+		if c, ok := inside(i, j); ok {
+			start[c+1]++
 		}
-		if pairs[c] == nil {
-			pairs[c] = map[[2]int]link{}
+	}
+	for _, e := range pos {
+		count(e.i, e.j)
+	}
+	for _, p := range conf {
+		count(p[0], p[1])
+	}
+	for _, e := range splits {
+		count(e.i, e.j)
+	}
+	for c := range sizes {
+		start[c+1] += start[c]
+	}
+	pairs := make([]edge, start[len(sizes)])
+	fill := slices.Clone(start)
+	put := func(e edge) {
+		if c, ok := inside(e.i, e.j); ok {
+			e.i, e.j = local[e.i], local[e.j]
+			pairs[fill[c]] = e
+			fill[c]++
 		}
-		pairs[c][orderPair(local[p[0]], local[p[1]])] = l
+	}
+	for _, e := range pos {
+		put(e)
+	}
+	for _, p := range conf {
+		put(edge{i: p[0], j: p[1], conflict: true})
+	}
+	for _, e := range splits {
+		put(e)
+	}
+	nodes := make([][]int, len(sizes))
+	for i := 0; i < n; i++ {
+		c := compOf[i]
+		if sizes[c] > 1 {
+			nodes[c] = append(nodes[c], i)
+		}
 	}
 	var out [][]int
-	for c, nodes := range comps {
-		if len(nodes) == 1 {
-			out = append(out, nodes)
+	var ws []pairWeights
+	for c := range sizes {
+		if sizes[c] == 1 {
 			continue
 		}
+		// in the order they were found, which depends on the items alone
+		ps := pairs[start[c]:start[c+1]]
 		groups := map[int][]int{}
-		for _, i := range nodes {
-			if r := joins.find(i); r != i || len(groups[r]) > 0 {
-				groups[r] = append(groups[r], local[i])
-			} else {
-				groups[r] = []int{local[i]}
-			}
+		for _, i := range nodes[c] {
+			r := joins.find(i)
+			groups[r] = append(groups[r], int(local[i]))
 		}
 		var init [][]int
-		for _, i := range nodes {
+		for _, i := range nodes[c] {
 			if g := groups[i]; len(g) > 1 {
 				init = append(init, g)
 			}
 		}
-		for _, cl := range agglomerate(len(nodes), init, pairs[c], threshold) {
+		cls := agglomerate(len(nodes[c]), init, ps, threshold)
+		// the compatible pairs inside each cluster, grouped by cluster
+		clusterOf := make([]int32, len(nodes[c]))
+		for k, cl := range cls {
+			for _, li := range cl {
+				clusterOf[li] = int32(k)
+			}
+		}
+		within := make([]int32, len(cls)+1)
+		for _, e := range ps {
+			if k := clusterOf[e.i]; k == clusterOf[e.j] && !e.conflict {
+				within[k+1]++
+			}
+		}
+		for k := range cls {
+			within[k+1] += within[k]
+		}
+		cps := make([]edge, within[len(cls)])
+		next := slices.Clone(within)
+		for _, e := range ps {
+			if k := clusterOf[e.i]; k == clusterOf[e.j] && !e.conflict {
+				cps[next[k]] = e
+				next[k]++
+			}
+		}
+		for k, cl := range cls {
 			g := make([]int, len(cl))
-			for k, li := range cl {
-				g[k] = nodes[li]
+			for x, li := range cl {
+				g[x] = nodes[c][li]
 			}
 			out = append(out, g)
+			ws = append(ws, pairWeights{local: cl, pairs: cps[within[k]:within[k+1]]})
 		}
 	}
-	sortClusters(out)
-	return out
+	// and the items alone
+	for i := 0; i < n; i++ {
+		if sizes[compOf[i]] == 1 {
+			out = append(out, []int{i})
+			ws = append(ws, pairWeights{})
+		}
+	}
+	idx := make([]int, len(out))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return out[a][0] - out[b][0] })
+	sorted, sortedW := make([][]int, len(out)), make([]pairWeights, len(out))
+	for k, i := range idx {
+		sorted[k], sortedW[k] = out[i], ws[i]
+	}
+	return sorted, sortedW
+}
+
+// pairWeights are the scores among the members of one cluster: local are
+// the members' indices in their component (sorted) and pairs the
+// compatible pairs among them, in those indices. A pair not listed
+// scores 0.
+type pairWeights struct {
+	local []int
+	pairs []edge
+}
+
+// matrix returns the members' pair scores as a k×k matrix (k members).
+func (w pairWeights) matrix(buf []float64) []float64 {
+	k := len(w.local)
+	m := buf[:0]
+	for range k * k {
+		m = append(m, 0)
+	}
+	if k < 2 {
+		return m
+	}
+	pos := func(li int32) int {
+		if p, ok := slices.BinarySearch(w.local, int(li)); ok {
+			return p
+		}
+		return -1
+	}
+	for _, e := range w.pairs {
+		a, b := pos(e.i), pos(e.j)
+		if a < 0 || b < 0 || e.conflict {
+			continue
+		}
+		m[a*k+b], m[b*k+a] = e.sum, e.sum
+	}
+	return m
 }
 
 func orderPair(i, j int) [2]int {
@@ -330,100 +692,92 @@ func orderPair(i, j int) [2]int {
 	return [2]int{i, j}
 }
 
-// candidatePairs returns the pairs (i < j) worth comparing: same quad class,
-// days within the window, and a shared blocking token (actor id, actor
-// country, place country), or either event lacking both actors.
-func candidatePairs(fs []*facts, opt Options) [][2]int {
-	window := max(opt.DateWindow, opt.ExplicitDateWindow)
-	type block struct {
-		day, quad int
-		tok       string
-	}
-	blocks := map[block][]int{}
-	toks := make([][]string, len(fs))
-	for i, f := range fs {
-		t := tokens(f)
-		toks[i] = t
-		for _, k := range t {
-			b := block{f.day, f.quad, k}
-			blocks[b] = append(blocks[b], i)
-		}
-	}
-	byDay := map[[2]int][]int{} // (day, quad) → items
-	for i, f := range fs {
-		k := [2]int{f.day, f.quad}
-		byDay[k] = append(byDay[k], i)
-	}
-	stamp := make([]int, len(fs)) // stamp[j] == i+1: pair (i, j) already taken
-	var out [][2]int
-	add := func(i int, js []int) {
-		for _, j := range js {
-			if j > i && stamp[j] != i+1 {
-				stamp[j] = i + 1
-				out = append(out, [2]int{i, j})
-			}
-		}
-	}
-	for i, f := range fs {
-		for d := f.day - window; d <= f.day+window; d++ {
-			if slices.Contains(toks[i], "*") { // an event without actors meets every event of its days
-				add(i, byDay[[2]int{d, f.quad}])
-				continue
-			}
-			add(i, blocks[block{d, f.quad, "*"}])
-			for _, k := range toks[i] {
-				add(i, blocks[block{d, f.quad, k}])
-			}
-		}
-	}
-	return out
-}
-
-func tokens(f *facts) []string {
-	var t []string
-	for _, a := range []actorFacts{f.src, f.tgt} {
+// tokens appends the blocking tokens of an event to t: its actors' ids,
+// countries and agent codes (agents, interned) and its place's country,
+// each kind of name in its own range of span numbers; 3×span for an
+// event without actors. The caller sorts them and drops repeats.
+func tokens(f *facts, agents []int32, span int32, t []int32) []int32 {
+	const id, country, agent = 0, 1, 2
+	for _, a := range []*actorFacts{&f.src, &f.tgt} {
 		if !a.present {
 			continue
 		}
-		if a.id != "" {
-			t = append(t, "id:"+a.id)
+		if a.idN != 0 {
+			t = append(t, id*span+a.idN)
 		}
-		if a.country != "" {
-			t = append(t, "c:"+a.country)
-		}
-		for _, g := range a.agents {
-			t = append(t, "a:"+g)
+		if a.countryN != 0 {
+			t = append(t, country*span+a.countryN)
 		}
 	}
-	if f.placeCountry != "" {
-		t = append(t, "c:"+f.placeCountry)
+	for _, g := range agents {
+		t = append(t, agent*span+g)
+	}
+	if f.placeCountryN != 0 {
+		t = append(t, country*span+f.placeCountryN)
 	}
 	if !f.src.present && !f.tgt.present {
-		t = append(t, "*")
+		t = append(t, 3*span)
 	}
-	slices.Sort(t)
-	return slices.Compact(t)
+	return t
 }
 
-// build assembles the Merged event of one cluster of item indices (sorted,
-// so c[0] is the earliest item).
-func build(items []Item, c []int, scores map[[2]int]link) Merged {
-	m := Merged{ID: MergedID(items[c[0]].Key)}
+// builder assembles Merged events, sharing backing arrays among them.
+type builder struct {
+	items   []Item
+	itemBuf []Item
+	repBuf  []string
+	mat     []float64
+}
+
+func newBuilder(items []Item, n int) *builder {
+	return &builder{items: items, itemBuf: make([]Item, 0, n), repBuf: make([]string, 0, n)}
+}
+
+// build assembles into m the Merged event of one cluster of item indices
+// (sorted, so c[0] is the earliest item) named id; w holds its members'
+// scores.
+func (b *builder) build(m *Merged, c []int, id string, w pairWeights) {
+	items := b.items
+	m.ID = id
 	// medoid and cohesion
+	k := len(c)
 	best, bestSum, total, npairs := c[0], -1.0, 0.0, 0
-	for _, i := range c {
-		s := 0.0
-		for _, j := range c {
-			if i != j {
-				l := scores[orderPair(i, j)]
-				s += l.sum
+	if k == 1 {
+		best, total, npairs = c[0], 0, 0
+	} else {
+		var mat []float64
+		if k <= 256 {
+			b.mat = w.matrix(b.mat)
+			mat = b.mat
+		}
+		var sparse map[[2]int]float64
+		if mat == nil {
+			sparse = map[[2]int]float64{}
+			for _, e := range w.pairs {
+				a, ok1 := slices.BinarySearch(w.local, int(e.i))
+				bb, ok2 := slices.BinarySearch(w.local, int(e.j))
+				if ok1 && ok2 && !e.conflict {
+					sparse[[2]int{a, bb}] = e.sum
+				}
 			}
 		}
-		if s > bestSum {
-			best, bestSum = i, s
+		for x, i := range c {
+			s := 0.0
+			for y := range c {
+				if x != y {
+					if mat != nil {
+						s += mat[x*k+y]
+					} else {
+						s += sparse[[2]int{min(x, y), max(x, y)}]
+					}
+				}
+			}
+			if s > bestSum {
+				best, bestSum = i, s
+			}
+			total += s
+			npairs += k - 1
 		}
-		total += s
-		npairs += len(c) - 1
 	}
 	m.Cohesion = 1
 	if npairs > 0 {
@@ -432,25 +786,12 @@ func build(items []Item, c []int, scores map[[2]int]link) Merged {
 	m.Event = items[best].Event
 	m.Key = items[best].Key
 
-	reports := map[string]bool{}
-	uf := map[string]string{} // source grouping over "r:", "o:", "g:" names
-	var find func(string) string
-	find = func(x string) string {
-		p, ok := uf[x]
-		if !ok || p == x {
-			uf[x] = x
-			return x
-		}
-		r := find(p)
-		uf[x] = r
-		return r
+	off := len(b.itemBuf)
+	for _, i := range c {
+		b.itemBuf = append(b.itemBuf, items[i])
 	}
-	unite := func(a, b string) {
-		ra, rb := find(a), find(b)
-		if ra != rb {
-			uf[max(ra, rb)] = min(ra, rb)
-		}
-	}
+	m.Items = b.itemBuf[off:len(b.itemBuf):len(b.itemBuf)]
+
 	var killed, wounded []Figure
 	addFig := func(figs []Figure, v *int, key string) []Figure {
 		if v == nil {
@@ -464,8 +805,8 @@ func build(items []Item, c []int, scores map[[2]int]link) Merged {
 		}
 		return append(figs, Figure{Value: *v, Items: []string{key}})
 	}
-	conflicts := map[string][]Value{}
-	addVal := func(field, v, key string) {
+	var conflicts [nFields][]Value
+	addVal := func(field int, v, key string) {
 		if v == "" {
 			return
 		}
@@ -473,30 +814,14 @@ func build(items []Item, c []int, scores map[[2]int]link) Merged {
 		for i := range vs {
 			if vs[i].Value == v {
 				vs[i].Items = append(vs[i].Items, key)
-				conflicts[field] = vs
 				return
 			}
 		}
 		conflicts[field] = append(vs, Value{Value: v, Items: []string{key}})
 	}
-	for _, i := range c {
-		it := &items[i]
-		m.Items = append(m.Items, *it)
-		if !reports[it.Report] {
-			reports[it.Report] = true
-			m.Reports = append(m.Reports, it.Report)
-		}
-		r := "r:" + it.Report
-		find(r)
-		if it.Org != "" {
-			unite(r, "o:"+it.Org)
-		}
-		if it.CopyGroup != "" {
-			unite(r, "g:"+it.CopyGroup)
-		}
-		if m.FirstSeen == "" || it.ReportDate < m.FirstSeen {
-			m.FirstSeen = it.ReportDate
-		}
+	m.FirstSeen = firstSeen(items, c)
+	for x := range m.Items {
+		it := &m.Items[x]
 		if it.ReportDate > m.LastSeen {
 			m.LastSeen = it.ReportDate
 		}
@@ -514,38 +839,97 @@ func build(items []Item, c []int, scores map[[2]int]link) Merged {
 		killed = addFig(killed, e.Killed, it.Key)
 		wounded = addFig(wounded, e.Wounded, it.Key)
 		if e.Source != nil {
-			addVal("source", e.Source.Code, it.Key)
+			addVal(fieldSource, e.Source.Code, it.Key)
 		}
 		if e.Target != nil {
-			addVal("target", e.Target.Code, it.Key)
+			addVal(fieldTarget, e.Target.Code, it.Key)
 		}
 		if len(e.Cameo) >= 2 {
-			addVal("type", e.Cameo[:2], it.Key)
+			addVal(fieldType, e.Cameo[:2], it.Key)
 		}
-		addVal("date", d, it.Key)
+		addVal(fieldDate, d, it.Key)
 		if e.Place != nil {
-			addVal("place", e.Place.Name, it.Key)
+			addVal(fieldPlace, e.Place.Name, it.Key)
 		}
 	}
-	slices.Sort(m.Reports)
-	roots := map[string]bool{}
-	for _, it := range m.Items {
-		roots[find("r:"+it.Report)] = true
-	}
-	m.Sources = len(roots)
+	m.Reports, m.Sources = b.sources(m.Items)
 	m.Killed, m.Wounded = toRange(killed), toRange(wounded)
 	nconf := 0
-	for _, f := range []string{"source", "target", "type", "date", "place"} {
-		if vs := conflicts[f]; len(vs) > 1 {
+	for f, vs := range conflicts {
+		if len(vs) > 1 {
 			slices.SortFunc(vs, func(a, b Value) int { return cmp.Compare(a.Value, b.Value) })
-			m.Conflicts = append(m.Conflicts, Conflict{Field: f, Values: vs})
+			m.Conflicts = append(m.Conflicts, Conflict{Field: fieldNames[f], Values: vs})
 			nconf++
 		}
 	}
 	m.Confidence = (1 - math.Pow(0.5, float64(m.Sources))) * (0.5 + 0.5*m.Cohesion) * math.Pow(0.9, float64(nconf))
 	m.Confidence = math.Round(m.Confidence*1000) / 1000
 	m.Cohesion = math.Round(m.Cohesion*1000) / 1000
-	return m
+}
+
+// The fields of a Conflict, in the order Merged.Conflicts lists them.
+const (
+	fieldSource = iota
+	fieldTarget
+	fieldType
+	fieldDate
+	fieldPlace
+	nFields
+)
+
+var fieldNames = [nFields]string{"source", "target", "type", "date", "place"}
+
+// sources returns the distinct reports of the items, sorted, and the number
+// of independent sources among them: reports joined, transitively, when
+// they share an Org or a CopyGroup.
+func (b *builder) sources(its []Item) ([]string, int) {
+	off := len(b.repBuf)
+	var seen map[string]bool // for many items
+	if len(its) > 32 {
+		seen = make(map[string]bool, len(its))
+	}
+	for x := range its {
+		r := its[x].Report
+		if seen != nil {
+			if seen[r] {
+				continue
+			}
+			seen[r] = true
+		} else if slices.Contains(b.repBuf[off:], r) {
+			continue
+		}
+		b.repBuf = append(b.repBuf, r)
+	}
+	reports := b.repBuf[off:len(b.repBuf):len(b.repBuf)]
+	slices.Sort(reports)
+	if len(reports) == 1 {
+		return reports, 1
+	}
+	uf := newUnionFind(len(reports))
+	// the first report of each org and copy group
+	orgs, groups := map[string]int{}, map[string]int{}
+	link := func(first map[string]int, name string, r int) {
+		if name == "" {
+			return
+		}
+		if f, ok := first[name]; ok {
+			uf.union(f, r)
+		} else {
+			first[name] = r
+		}
+	}
+	for x := range its {
+		r, _ := slices.BinarySearch(reports, its[x].Report)
+		link(orgs, its[x].Org, r)
+		link(groups, its[x].CopyGroup, r)
+	}
+	n := 0
+	for r := range reports {
+		if uf.find(r) == r {
+			n++
+		}
+	}
+	return reports, n
 }
 
 func toRange(figs []Figure) *Range {

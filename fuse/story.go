@@ -79,11 +79,12 @@ func Stories(merged []Merged, copies map[string]string, threshold float64) []Sto
 			}
 		}
 	}
-	pairs := make(map[[2]int]link, len(shared))
+	pairs := make([]edge, 0, len(shared))
 	for p, n := range shared {
 		small := min(len(events[reports[p[0]]]), len(events[reports[p[1]]]))
-		pairs[p] = link{sum: float64(n) / float64(small)}
+		pairs = append(pairs, edge{i: int32(p[0]), j: int32(p[1]), sum: float64(n) / float64(small)})
 	}
+	slices.SortFunc(pairs, func(a, b edge) int { return cmp.Or(cmp.Compare(a.i, b.i), cmp.Compare(a.j, b.j)) })
 	// copy groups are must-links
 	uf := newUnionFind(len(reports))
 	for r, g := range copies {

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"maps"
 	"slices"
 	"sync"
@@ -226,15 +225,19 @@ func (db *DB) FusionEvents(ctx context.Context, v intelcell.Viewer, f intelcell.
 	defer rows.Close()
 	set := &intelcell.FusionSet{Reports: map[string]*intelcell.FusionReport{}}
 	bySeq := map[int64]*intelcell.FusionReport{}
+	// Bodies are decoded by a fuse.EventDecoder: json.Unmarshal's result, a
+	// few times faster, sharing repeated strings.
+	dec := fuse.NewEventDecoder()
+	var body []byte
 	for rows.Next() {
 		var fe intelcell.FusionEvent
-		var body, rdate, oname string
+		var rdate, oname string
 		var seq, org int64
 		var attributed bool
 		if err := rows.Scan(&fe.ID, &body, &fe.Match, &fe.Report, &seq, &rdate, &org, &oname, &attributed); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(body), &fe.Event); err != nil {
+		if err := dec.Decode(body, &fe.Event); err != nil {
 			return nil, err
 		}
 		if len(set.Events) >= intelcell.MaxFusionEvents {

@@ -157,15 +157,19 @@ func (db *DB) FusionEvents(ctx context.Context, v intelcell.Viewer, f intelcell.
 	}
 	defer rows.Close()
 	set := &intelcell.FusionSet{Reports: map[string]*intelcell.FusionReport{}}
+	// Bodies are read in place (RawBytes) and decoded by a fuse.EventDecoder:
+	// json.Unmarshal's result, a few times faster, sharing repeated strings.
+	dec := fuse.NewEventDecoder()
+	var body sql.RawBytes
 	for rows.Next() {
 		var fe intelcell.FusionEvent
-		var body, rdate, oname string
+		var rdate, oname string
 		var org int64
 		var attributed bool
 		if err := rows.Scan(&fe.ID, &body, &fe.Match, &fe.Report, &rdate, &org, &oname, &attributed); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(body), &fe.Event); err != nil {
+		if err := dec.Decode(body, &fe.Event); err != nil {
 			return nil, err
 		}
 		if len(set.Events) >= intelcell.MaxFusionEvents {
