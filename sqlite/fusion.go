@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"sync"
 
@@ -145,12 +146,20 @@ func (db *DB) FusionEvents(ctx context.Context, v intelcell.Viewer, f intelcell.
 		}
 		match, margs = "CASE WHEN "+w+" THEN 1 ELSE 0 END", a
 	}
-	vis, vargs := visJoined(v)
-	inWindow := vis + ` AND e.date >= ? AND e.date <= ?`
-	wargs := append(append([]any{}, vargs...), f.From, f.To)
-	rows, err := db.r.QueryContext(ctx, `SELECT e.id, b.body, `+match+`, r.id, r.date, r.org_id, o.name, r.attribution
-		FROM events e JOIN event_bodies b ON b.report_seq = e.report_seq AND b.n = e.n
-		JOIN reports r ON r.seq = e.report_seq JOIN orgs o ON o.id = r.org_id
+	// The window's visible events come from events_scan alone (dates and
+	// the release columns each event carries) with their bodies; their
+	// reports are then read once each, with their signatures.
+	// Both reads in one read transaction: one snapshot of the store.
+	vis, vargs := visEventRow(v)
+	inWindow := `e.date >= ? AND e.date <= ? AND ` + vis
+	wargs := append([]any{f.From, f.To}, vargs...)
+	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT e.id, b.body, `+match+`, e.report_seq
+		FROM events e INDEXED BY events_scan CROSS JOIN event_bodies b ON b.report_seq = e.report_seq AND b.n = e.n
 		WHERE `+inWindow+` ORDER BY e.date, e.id`, append(margs, wargs...)...)
 	if err != nil {
 		return nil, err
@@ -161,12 +170,11 @@ func (db *DB) FusionEvents(ctx context.Context, v intelcell.Viewer, f intelcell.
 	// json.Unmarshal's result, a few times faster, sharing repeated strings.
 	dec := fuse.NewEventDecoder()
 	var body sql.RawBytes
+	var seqs []int64 // the report of each event
 	for rows.Next() {
 		var fe intelcell.FusionEvent
-		var rdate, oname string
-		var org int64
-		var attributed bool
-		if err := rows.Scan(&fe.ID, &body, &fe.Match, &fe.Report, &rdate, &org, &oname, &attributed); err != nil {
+		var seq int64
+		if err := rows.Scan(&fe.ID, &body, &fe.Match, &seq); err != nil {
 			return nil, err
 		}
 		if err := dec.Decode(body, &fe.Event); err != nil {
@@ -176,38 +184,48 @@ func (db *DB) FusionEvents(ctx context.Context, v intelcell.Viewer, f intelcell.
 			return nil, intelcell.Errorf(intelcell.EINVALID, "more than %d events from %s to %s: narrow the window", intelcell.MaxFusionEvents, f.From, f.To)
 		}
 		set.Events = append(set.Events, &fe)
-		if set.Reports[fe.Report] == nil {
-			fr := &intelcell.FusionReport{ID: fe.Report, Date: rdate}
-			if attributed || (!v.Anonymous() && intelcell.OrgID(org) == v.Org) {
-				fr.Org = oname
-			}
-			set.Reports[fe.Report] = fr
-		}
+		seqs = append(seqs, seq)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	rows.Close()
-	if len(set.Reports) == 0 {
+	if len(set.Events) == 0 {
 		return set, nil
 	}
-	srows, err := db.r.QueryContext(ctx, `SELECT r.id, s.sig FROM report_signatures s JOIN reports r ON r.seq = s.report_seq
-		WHERE s.report_seq IN (SELECT DISTINCT e.report_seq FROM events e JOIN reports r ON r.seq = e.report_seq WHERE `+inWindow+`)`, wargs...)
+	rrows, err := tx.QueryContext(ctx, `SELECT r.seq, r.id, r.date, r.org_id, o.name, r.attribution, s.sig
+		FROM reports r JOIN orgs o ON o.id = r.org_id LEFT JOIN report_signatures s ON s.report_seq = r.seq
+		WHERE r.seq IN (SELECT DISTINCT e.report_seq FROM events e INDEXED BY events_scan WHERE `+inWindow+`)`, wargs...)
 	if err != nil {
 		return nil, err
 	}
-	defer srows.Close()
-	for srows.Next() {
-		var id string
-		var sig []byte
-		if err := srows.Scan(&id, &sig); err != nil {
+	defer rrows.Close()
+	bySeq := map[int64]*intelcell.FusionReport{}
+	for rrows.Next() {
+		var seq, org int64
+		var oname string
+		var attributed bool
+		fr := &intelcell.FusionReport{}
+		if err := rrows.Scan(&seq, &fr.ID, &fr.Date, &org, &oname, &attributed, &fr.Sig); err != nil {
 			return nil, err
 		}
-		if fr := set.Reports[id]; fr != nil {
-			fr.Sig = sig
+		if attributed || (!v.Anonymous() && intelcell.OrgID(org) == v.Org) {
+			fr.Org = oname
 		}
+		bySeq[seq] = fr
 	}
-	return set, srows.Err()
+	if err := rrows.Err(); err != nil {
+		return nil, err
+	}
+	for i, fe := range set.Events {
+		fr := bySeq[seqs[i]]
+		if fr == nil {
+			return nil, fmt.Errorf("sqlite: event %s without its report", fe.ID)
+		}
+		fe.Report = fr.ID
+		set.Reports[fr.ID] = fr
+	}
+	return set, nil
 }
 
 // FusionEventDate returns the visible event a merged event was named after.
