@@ -349,13 +349,19 @@ func (s *Server) handleMergedEvents(w nethttp.ResponseWriter, r *nethttp.Request
 		if err != nil {
 			return err
 		}
+		// The page is chosen from the merged events themselves; only its
+		// events are presented.
+		var kept []*fuse.Merged
 		for i := range fu.merged {
 			if fu.keep(&fu.merged[i]) {
-				out = append(out, Present(&fu.merged[i]))
+				kept = append(kept, &fu.merged[i])
 			}
 		}
-		if out, next, err = page(out, func(m MergedEvent) (string, string) { return m.DateTo, m.ID }, f.Cursor, f.Limit); err != nil {
+		if kept, next, err = page(kept, func(m *fuse.Merged) (string, string) { return m.DateTo, m.ID }, f.Cursor, f.Limit); err != nil {
 			return err
+		}
+		for _, m := range kept {
+			out = append(out, Present(m))
 		}
 	}
 	writeJSON(w, 200, map[string]any{"merged_events": out, "from": f.From, "to": f.To, "next": nextOrNull(next)})
