@@ -58,6 +58,14 @@ func TestEvents(t *testing.T) {
 		want []wantEvent
 		not  []wantEvent
 	}{
+		{"refugees fleeing are no military retreat", "Thousands of Rohingya refugees fled Myanmar on Monday.",
+			nil, []wantEvent{{"MMR", "", "08", false}, {"MMR", "MMR", "08", false}}},
+		{"a candidate leaving a race is no military retreat", "Senator Carla Mendes withdrew from the presidential race on Wednesday.",
+			nil, []wantEvent{{"LEG", "", "08", false}}},
+		{"troops withdrawing are", "Iraqi troops withdrew from Ramadi on Sunday.",
+			[]wantEvent{{"IRQMIL", "IRQ", "08", false}}, nil},
+		{"rebels fleeing are", "Syrian rebels fled Aleppo after government forces advanced.",
+			[]wantEvent{{"SYRREB", "SYR", "08", false}}, nil},
 		{"coordinated targets", "Jordan agreed to expand intelligence cooperation with Egypt, Morocco and Tunisia.",
 			[]wantEvent{{"JOR", "EGY", "03", false}, {"JOR", "MAR", "03", false}, {"JOR", "TUN", "03", false}}, nil},
 		{"negation", "Turkish officials insist they are not coordinating their operations with Syria.",

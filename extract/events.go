@@ -515,7 +515,29 @@ func (d *doc) domesticTarget(si, trigger int, src *intelcell.Actor, root string)
 // ("Hamas and Fatah clashed", "the two sides agreed").
 var reciprocal = map[string]bool{"03": true, "04": true, "05": true, "06": true, "19": true}
 
+// unarmedAgents are CAMEO agent codes of people who cannot retreat,
+// cease fire or demobilise militarily (root 087): refugees and civilians
+// fleeing, legislators and candidates leaving a race, businesses pulling out
+// of a market are not military de-escalation.
+var unarmedAgents = []string{"REF", "CVL", "LEG", "ELI", "BUS", "MED", "EDU", "HLH", "LAB", "AGR", "JUD", "NGO", "HRI"}
+
+// unarmed reports whether an actor's code ends in an unarmed agent.
+func unarmed(a *intelcell.Actor) bool {
+	if a == nil {
+		return false
+	}
+	for _, ag := range unarmedAgents {
+		if strings.HasSuffix(a.Code, ag) {
+			return true
+		}
+	}
+	return false
+}
+
 func (d *doc) addEvent(si int, p pending, s, t *intelcell.Actor, seen map[string]bool) {
+	if strings.HasPrefix(p.code, "087") && unarmed(s) {
+		return
+	}
 	key := "-|" + cameo.Root(p.code)
 	if s != nil {
 		key = s.Code + "|" + s.Name + "|" + cameo.Root(p.code)
