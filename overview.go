@@ -2,6 +2,7 @@ package intelcell
 
 import (
 	"cmp"
+	"encoding/json"
 	"math"
 	"slices"
 	"time"
@@ -152,4 +153,73 @@ func NameOverviewActors(o *Overview, events []Event) {
 		fill(&o.TopDyads[i].Source)
 		fill(&o.TopDyads[i].Target)
 	}
+}
+
+// Rows is what a store's query answers row by row (*sql.Rows and pgx.Rows
+// both are), for the readers below that both stores share.
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// ReadOverviewRows adds to o the rows of a store's overview statement:
+// (kind, key, second key, count, Goldstein sum, a sample event id, distinct
+// actors) with kind "day", "root", "actor" or "dyad". It returns the sample
+// event of each ranked actor and dyad, from which NameOverviewActors names
+// them.
+func ReadOverviewRows(o *Overview, rows Rows) (sample []string, err error) {
+	for rows.Next() {
+		var kind, k1, k2, eventID string
+		var n, actors int
+		var sum float64
+		if err := rows.Scan(&kind, &k1, &k2, &n, &sum, &eventID, &actors); err != nil {
+			return nil, err
+		}
+		switch kind {
+		case "day":
+			o.EventsPerDay = append(o.EventsPerDay, Count{Key: k1, Count: n})
+			o.Events += n
+		case "root":
+			o.ByRoot = append(o.ByRoot, Count{Key: k1, Count: n})
+		case "actor":
+			o.Actors = actors // the number of groups, counted before LIMIT
+			o.TopActors = append(o.TopActors, ActorCount{Actor: Actor{ID: k1}, Count: n, Goldstein: MeanGoldstein(sum, n)})
+			sample = append(sample, eventID)
+		case "dyad":
+			o.TopDyads = append(o.TopDyads, DyadCount{Source: Actor{ID: k1}, Target: Actor{ID: k2}, Count: n, Goldstein: MeanGoldstein(sum, n)})
+			sample = append(sample, eventID)
+		}
+	}
+	return sample, rows.Err()
+}
+
+// ReadEventBodies decodes rows of one column, an Event's JSON.
+func ReadEventBodies(rows Rows) ([]Event, error) {
+	var evs []Event
+	for rows.Next() {
+		var body string
+		var e Event
+		if err := rows.Scan(&body); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(body), &e); err != nil {
+			return nil, err
+		}
+		evs = append(evs, e)
+	}
+	return evs, rows.Err()
+}
+
+// ReadIDs collects rows of one text column into a set.
+func ReadIDs(rows Rows) (map[string]bool, error) {
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }

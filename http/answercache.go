@@ -2,10 +2,8 @@ package http
 
 import (
 	"bytes"
-	"container/list"
 	nethttp "net/http"
 	"strconv"
-	"sync"
 
 	"github.com/intelcell/intelcell"
 )
@@ -29,51 +27,17 @@ var cachedRoutes = map[string]bool{
 // answerCacheBytes bounds the cache by the size of its answers.
 const answerCacheBytes = 64 << 20
 
-type answerEntry struct {
-	key  string
+// answer is a kept answer: its JSON and content type.
+type answer struct {
 	body []byte
 	ct   string
 }
 
-// answerCache is an LRU of answers bounded by their bytes.
-type answerCache struct {
-	mu    sync.Mutex
-	lru   *list.List // of *answerEntry, most recent first
-	byKey map[string]*list.Element
-	bytes int
-	max   int
-}
+// answerCache keeps answers, bounded by their bytes.
+type answerCache = lru[string, *answer]
 
 func newAnswerCache(max int) *answerCache {
-	return &answerCache{lru: list.New(), byKey: map[string]*list.Element{}, max: max}
-}
-
-func (c *answerCache) get(k string) *answerEntry {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.byKey[k]; ok {
-		c.lru.MoveToFront(el)
-		return el.Value.(*answerEntry)
-	}
-	return nil
-}
-
-func (c *answerCache) put(e *answerEntry) {
-	if len(e.body) > c.max/8 {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.byKey[e.key]; ok {
-		return
-	}
-	for c.bytes+len(e.body) > c.max && c.lru.Len() > 0 {
-		old := c.lru.Remove(c.lru.Back()).(*answerEntry)
-		delete(c.byKey, old.key)
-		c.bytes -= len(old.body)
-	}
-	c.byKey[e.key] = c.lru.PushFront(e)
-	c.bytes += len(e.body)
+	return newLRU[string](max, max/8, func(a *answer) int { return len(a.body) })
 }
 
 // recorder keeps what a handler writes.
@@ -107,7 +71,7 @@ func (s *Server) cached(h func(w nethttp.ResponseWriter, r *nethttp.Request, v i
 			return err
 		}
 		key := accessClass(v) + "\x00" + r.URL.Path + "?" + r.URL.Query().Encode() + "\x00" + strconv.FormatInt(ver, 10)
-		if e := s.acache.get(key); e != nil {
+		if e, ok := s.acache.get(key); ok {
 			w.Header().Set("Content-Type", e.ct)
 			w.WriteHeader(200)
 			w.Write(e.body)
@@ -124,7 +88,7 @@ func (s *Server) cached(h func(w nethttp.ResponseWriter, r *nethttp.Request, v i
 		w.WriteHeader(status)
 		w.Write(rec.buf.Bytes())
 		if status == 200 {
-			s.acache.put(&answerEntry{key: key, body: bytes.Clone(rec.buf.Bytes()), ct: rec.header.Get("Content-Type")})
+			s.acache.put(key, &answer{body: bytes.Clone(rec.buf.Bytes()), ct: rec.header.Get("Content-Type")}, nil)
 		}
 		return nil
 	}

@@ -1,12 +1,10 @@
 package http
 
 import (
-	"container/list"
 	"context"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"golang.org/x/sync/singleflight"
 
@@ -48,26 +46,15 @@ type fusionBase struct {
 	copies map[string]string
 }
 
-type fusionEntry struct {
-	key  fusionKey
-	base *fusionBase
-}
-
-// fusionCache is an LRU of merged windows bounded by their events, with
+// fusionCache keeps merged windows, bounded by the events they hold, with
 // concurrent misses for one key computed once.
 type fusionCache struct {
-	mu      sync.Mutex
-	lru     *list.List // of *fusionEntry, most recent first
-	byKey   map[fusionKey]*list.Element
-	events  int
-	maxEv   int
+	windows *lru[fusionKey, *fusionBase]
 	flights singleflight.Group
-	hits    int64
-	misses  int64
 }
 
 func newFusionCache(maxEvents int) *fusionCache {
-	return &fusionCache{lru: list.New(), byKey: map[fusionKey]*list.Element{}, maxEv: maxEvents}
+	return &fusionCache{windows: newLRU[fusionKey](maxEvents, maxEvents, func(b *fusionBase) int { return len(b.set.Events) })}
 }
 
 // accessClass names the viewers who see exactly the same reports with the
@@ -80,50 +67,6 @@ func accessClass(v intelcell.Viewer) string {
 	gs := slices.Clone(v.Groups)
 	slices.Sort(gs)
 	return fmt.Sprintf("org %d groups %s", v.Org, strings.Join(gs, "\x00"))
-}
-
-func (c *fusionCache) get(k fusionKey) *fusionBase {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if el, ok := c.byKey[k]; ok {
-		c.lru.MoveToFront(el)
-		c.hits++
-		return el.Value.(*fusionEntry).base
-	}
-	c.misses++
-	return nil
-}
-
-func (c *fusionCache) put(k fusionKey, b *fusionBase) {
-	n := len(b.set.Events)
-	if n > c.maxEv {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.byKey[k]; ok {
-		return
-	}
-	// Entries of older versions can never be asked for again.
-	for el := c.lru.Back(); el != nil; {
-		prev := el.Prev()
-		if e := el.Value.(*fusionEntry); e.key.version < k.version {
-			c.remove(el)
-		}
-		el = prev
-	}
-	for c.events+n > c.maxEv && c.lru.Len() > 0 {
-		c.remove(c.lru.Back())
-	}
-	c.byKey[k] = c.lru.PushFront(&fusionEntry{key: k, base: b})
-	c.events += n
-}
-
-func (c *fusionCache) remove(el *list.Element) {
-	e := el.Value.(*fusionEntry)
-	c.lru.Remove(el)
-	delete(c.byKey, e.key)
-	c.events -= len(e.base.set.Events)
 }
 
 // mergeWindow loads and merges the viewer's visible events of the window
@@ -159,7 +102,7 @@ func (s *Server) cachedWindow(ctx context.Context, fs intelcell.FusionService, v
 		return nil, true, err
 	}
 	k := fusionKey{class: accessClass(v), from: lf.From, to: lf.To, version: ver}
-	if b := s.fcache.get(k); b != nil {
+	if b, ok := s.fcache.windows.get(k); ok {
 		return b, true, nil
 	}
 	dates := intelcell.EventFilter{From: lf.From, To: lf.To}
@@ -168,7 +111,8 @@ func (s *Server) cachedWindow(ctx context.Context, fs intelcell.FusionService, v
 		// the first one going away.
 		b, err := mergeWindow(context.WithoutCancel(ctx), fs, v, dates)
 		if err == nil {
-			s.fcache.put(k, b)
+			// Entries of older versions can never be asked for again.
+			s.fcache.windows.put(k, b, func(old fusionKey) bool { return old.version < k.version })
 		}
 		return b, err
 	})
@@ -176,14 +120,4 @@ func (s *Server) cachedWindow(ctx context.Context, fs intelcell.FusionService, v
 		return nil, true, err
 	}
 	return r.(*fusionBase), true, nil
-}
-
-// FusionCacheStats returns the fusion cache's hits and misses since start.
-func (s *Server) FusionCacheStats() (hits, misses int64) {
-	if s.fcache == nil {
-		return 0, 0
-	}
-	s.fcache.mu.Lock()
-	defer s.fcache.mu.Unlock()
-	return s.fcache.hits, s.fcache.misses
 }

@@ -53,13 +53,5 @@ func (db *DB) FusionMatches(ctx context.Context, v intelcell.Viewer, f intelcell
 		return nil, err
 	}
 	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
+	return intelcell.ReadIDs(rows)
 }

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 
 	"github.com/intelcell/intelcell"
 )
@@ -74,30 +73,8 @@ func (db *DB) Overview(ctx context.Context, v intelcell.Viewer, f intelcell.Over
 		return nil, err
 	}
 	defer rows.Close()
-	var sample []string // an event of each ranked actor and dyad, for its name
-	for rows.Next() {
-		var kind, k1, k2, eventID string
-		var n, actors int
-		var sum float64
-		if err := rows.Scan(&kind, &k1, &k2, &n, &sum, &eventID, &actors); err != nil {
-			return nil, err
-		}
-		switch kind {
-		case "day":
-			o.EventsPerDay = append(o.EventsPerDay, intelcell.Count{Key: k1, Count: n})
-			o.Events += n
-		case "root":
-			o.ByRoot = append(o.ByRoot, intelcell.Count{Key: k1, Count: n})
-		case "actor":
-			o.Actors = actors // the number of groups, counted before LIMIT
-			o.TopActors = append(o.TopActors, intelcell.ActorCount{Actor: intelcell.Actor{ID: k1}, Count: n, Goldstein: intelcell.MeanGoldstein(sum, n)})
-			sample = append(sample, eventID)
-		case "dyad":
-			o.TopDyads = append(o.TopDyads, intelcell.DyadCount{Source: intelcell.Actor{ID: k1}, Target: intelcell.Actor{ID: k2}, Count: n, Goldstein: intelcell.MeanGoldstein(sum, n)})
-			sample = append(sample, eventID)
-		}
-	}
-	if err := rows.Err(); err != nil {
+	sample, err := intelcell.ReadOverviewRows(o, rows)
+	if err != nil {
 		return nil, err
 	}
 	rows.Close()
@@ -115,19 +92,8 @@ func (db *DB) Overview(ctx context.Context, v intelcell.Viewer, f intelcell.Over
 			return nil, err
 		}
 		defer rows.Close()
-		var evs []intelcell.Event
-		for rows.Next() {
-			var body string
-			var e intelcell.Event
-			if err := rows.Scan(&body); err != nil {
-				return nil, err
-			}
-			if err := json.Unmarshal([]byte(body), &e); err != nil {
-				return nil, err
-			}
-			evs = append(evs, e)
-		}
-		if err := rows.Err(); err != nil {
+		evs, err := intelcell.ReadEventBodies(rows)
+		if err != nil {
 			return nil, err
 		}
 		intelcell.NameOverviewActors(o, evs)
