@@ -421,6 +421,21 @@ const (
 // search ranks.
 const SearchWindow = 2000
 
+// IsZero reports whether r is the zero Release: a report or feed given no
+// release, which then takes its org's default.
+func (r Release) IsZero() bool {
+	return r.Audience == "" && r.TLP == "" && len(r.Groups) == 0 && !r.Attribution
+}
+
+// CheckNewToken validates what every store requires of a new token: a known
+// role and a valid name.
+func CheckNewToken(role Role, name string) error {
+	if !role.Valid() {
+		return Errorf(EINVALID, "unknown role %q (cell-admin, admin, analyst or reader)", role)
+	}
+	return ValidTokenName(name)
+}
+
 // ActorOfEvent returns the source or target of e whose id (or, byCode,
 // whose code) is key, for the profile of an actor that only events name.
 func ActorOfEvent(e *Event, byCode bool, key string) (Actor, bool) {

@@ -2,6 +2,8 @@ package intelcell
 
 import (
 	"context"
+	"encoding/json"
+	"net/url"
 	"time"
 )
 
@@ -47,4 +49,23 @@ type FeedService interface {
 	FeedItemsSeen(ctx context.Context, feedID string, keys []string) (map[string]bool, error)
 	// RecordFeedPoll stores the outcome of a poll at time now.
 	RecordFeedPoll(ctx context.Context, feedID string, p FeedPoll, now time.Time) error
+}
+
+// CheckFeed validates a new subscription as every store takes it: an
+// http(s) URL of at most 4,096 bytes and a valid release, or the zero
+// Release (the org's default when each item is stored). It returns the
+// release as the stores keep it: its JSON, "" for the zero Release.
+func CheckFeed(rawURL string, rel Release) (relJSON string, err error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(rawURL) > 4096 {
+		return "", Errorf(EINVALID, "feed URL %q is not an http or https URL", rawURL)
+	}
+	if rel.IsZero() {
+		return "", nil
+	}
+	if err := rel.Validate(); err != nil {
+		return "", err
+	}
+	b, _ := json.Marshal(rel)
+	return string(b), nil
 }

@@ -241,17 +241,12 @@ func (db *DB) orgDefault(ctx context.Context, org int64) (intelcell.Release, err
 	return rel, nil
 }
 
-// zeroRelease reports whether a report was submitted without a release.
-func zeroRelease(r intelcell.Release) bool {
-	return r.Audience == "" && r.TLP == "" && len(r.Groups) == 0 && !r.Attribution
-}
-
 // applyDefaults gives every report submitted without a release its org's
 // default release.
 func (db *DB) applyDefaults(ctx context.Context, v intelcell.Viewer, rs []*intelcell.Report) error {
 	var def *intelcell.Release
 	for _, r := range rs {
-		if !zeroRelease(r.Release) {
+		if !r.Release.IsZero() {
 			continue
 		}
 		if def == nil {

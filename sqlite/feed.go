@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"net/url"
 	"strings"
 	"time"
 
@@ -39,17 +38,9 @@ CREATE TABLE feed_items (
 
 // CreateFeed subscribes an org to a feed.
 func (db *DB) CreateFeed(ctx context.Context, org, rawURL string, rel intelcell.Release) (*intelcell.Feed, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(rawURL) > 4096 {
-		return nil, intelcell.Errorf(intelcell.EINVALID, "feed URL %q is not an http or https URL", rawURL)
-	}
-	relJSON := ""
-	if !zeroRelease(rel) {
-		if err := rel.Validate(); err != nil {
-			return nil, err
-		}
-		b, _ := json.Marshal(rel)
-		relJSON = string(b)
+	relJSON, err := intelcell.CheckFeed(rawURL, rel)
+	if err != nil {
+		return nil, err
 	}
 	id, err := orgID(ctx, db.r, org)
 	if err != nil {

@@ -172,10 +172,7 @@ func (db *DB) CreateToken(ctx context.Context, org string, role intelcell.Role) 
 // CreateNamedToken creates a token with a name and returns its secret,
 // which is not stored.
 func (db *DB) CreateNamedToken(ctx context.Context, org string, role intelcell.Role, name string) (*intelcell.Token, string, error) {
-	if !role.Valid() {
-		return nil, "", intelcell.Errorf(intelcell.EINVALID, "unknown role %q (cell-admin, admin, analyst or reader)", role)
-	}
-	if err := intelcell.ValidTokenName(name); err != nil {
+	if err := intelcell.CheckNewToken(role, name); err != nil {
 		return nil, "", err
 	}
 	secret, err := intelcell.NewSecret()
