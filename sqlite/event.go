@@ -63,6 +63,36 @@ CREATE INDEX events_scan ON events(date, id, audience, org_id, plover, root, cam
 ANALYZE events;
 `
 
+// datedBodiesMigration keeps event bodies in date order with the release
+// columns beside them (the primary key is the event's date and id, as in
+// events_scan): a fusion window is then one range of the table, read in
+// order and tested for visibility in place, instead of one B-tree search
+// per event. Lookups by event go through the same key (events carry date
+// and id); the events_release trigger keeps the copied release in step.
+const datedBodiesMigration = `
+CREATE TABLE event_bodies_dated (
+	date       TEXT NOT NULL,
+	id         TEXT NOT NULL,
+	report_seq INTEGER NOT NULL REFERENCES reports(seq) ON DELETE CASCADE,
+	n          INTEGER NOT NULL,
+	audience   TEXT NOT NULL,
+	org_id     INTEGER NOT NULL,
+	body       TEXT NOT NULL,
+	PRIMARY KEY (date, id)
+) WITHOUT ROWID;
+INSERT INTO event_bodies_dated (date, id, report_seq, n, audience, org_id, body)
+	SELECT e.date, e.id, e.report_seq, e.n, e.audience, e.org_id, b.body
+	FROM events e JOIN event_bodies b ON b.report_seq = e.report_seq AND b.n = e.n ORDER BY e.date, e.id;
+DROP TABLE event_bodies;
+ALTER TABLE event_bodies_dated RENAME TO event_bodies;
+CREATE INDEX event_bodies_report ON event_bodies(report_seq);
+DROP TRIGGER events_release;
+CREATE TRIGGER events_release AFTER UPDATE OF audience, org_id ON reports BEGIN
+	UPDATE events SET audience = new.audience, org_id = new.org_id WHERE report_seq = new.seq;
+	UPDATE event_bodies SET audience = new.audience, org_id = new.org_id WHERE report_seq = new.seq;
+END;
+`
+
 func isDigits(s string) bool {
 	for _, c := range s {
 		if c < '0' || c > '9' {
@@ -319,7 +349,7 @@ func (db *DB) FindEvents(ctx context.Context, v intelcell.Viewer, f intelcell.Ev
 func (db *DB) eventPage(ctx context.Context, keys string, args []any, limit int) ([]*intelcell.StoredEvent, string, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT e.id, b.body, r.id, r.url, r.created FROM (
 		`+keys+` ORDER BY e.date DESC, e.id DESC LIMIT ?) k
-		JOIN events e ON e.report_seq = k.seq AND e.n = k.n JOIN event_bodies b ON b.report_seq = k.seq AND b.n = k.n
+		JOIN events e ON e.report_seq = k.seq AND e.n = k.n JOIN event_bodies b ON b.date = e.date AND b.id = e.id
 		JOIN reports r ON r.seq = k.seq
 		ORDER BY e.date DESC, e.id DESC`, append(args, limit+1)...)
 	if err != nil {
@@ -400,7 +430,7 @@ func (db *DB) actorInEvents(ctx context.Context, v intelcell.Viewer, col, key st
 	}
 	vis, vargs := visEventRow(v)
 	var body string
-	err := db.r.QueryRowContext(ctx, `SELECT b.body FROM events e JOIN event_bodies b ON b.report_seq = e.report_seq AND b.n = e.n
+	err := db.r.QueryRowContext(ctx, `SELECT b.body FROM events e JOIN event_bodies b ON b.date = e.date AND b.id = e.id
 		WHERE (`+src+` = ? OR `+tgt+` = ?) AND `+vis+` ORDER BY e.date DESC, e.id LIMIT 1`, append([]any{key, key}, vargs...)...).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return intelcell.Actor{}, false, nil

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"sync"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/intelcell/intelcell"
 	"github.com/intelcell/intelcell/fuse"
 )
@@ -136,71 +138,139 @@ func (db *DB) FusionEvents(ctx context.Context, v intelcell.Viewer, f intelcell.
 	if err := checkDate("to", f.To); err != nil {
 		return nil, err
 	}
-	match, margs := "1", []any(nil)
+	// With filters other than the dates, the events passing them are
+	// looked up first, planned as event queries are (the plan is chosen
+	// before the read transaction: planning reads too).
 	mf := f
 	mf.From, mf.To, mf.Cursor, mf.Limit = "", "", "", 0
+	matchQ, matchArgs := "", []any(nil)
 	if mf != (intelcell.EventFilter{}) {
-		w, a, err := eventWhere(v, mf, false, "")
+		mf.From, mf.To = f.From, f.To
+		where, args, plan, err := db.planEvents(ctx, v, mf, false, 0)
 		if err != nil {
 			return nil, err
 		}
-		match, margs = "CASE WHEN "+w+" THEN 1 ELSE 0 END", a
+		matchQ, matchArgs = `SELECT e.id FROM `+eventsFrom(plan)+` WHERE `+where, args
 	}
-	// The window's visible events come from events_scan alone (dates and
-	// the release columns each event carries) with their bodies; their
-	// reports are then read once each, with their signatures.
-	// Both reads in one read transaction: one snapshot of the store.
-	vis, vargs := visEventRow(v)
-	inWindow := `e.date >= ? AND e.date <= ? AND ` + vis
-	wargs := append([]any{f.From, f.To}, vargs...)
+	// Every read in one read transaction: one snapshot of the store.
 	tx, err := db.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT e.id, b.body, `+match+`, e.report_seq
-		FROM events e INDEXED BY events_scan CROSS JOIN event_bodies b ON b.report_seq = e.report_seq AND b.n = e.n
-		WHERE `+inWindow+` ORDER BY e.date, e.id`, append(margs, wargs...)...)
+	var match map[string]bool
+	if matchQ != "" {
+		rows, err := tx.QueryContext(ctx, matchQ, matchArgs...)
+		if err != nil {
+			return nil, err
+		}
+		match, err = intelcell.ReadIDs(rows)
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	// The window's visible events are one range of event_bodies, in date
+	// order with the release columns beside each body; their reports are
+	// then read once each, with their signatures.
+	vis, vargs := visBodyRow(v)
+	rows, err := tx.QueryContext(ctx, `SELECT b.id, b.body, b.report_seq FROM event_bodies b
+		WHERE b.date >= ? AND b.date <= ? AND `+vis+` ORDER BY b.date, b.id`, append([]any{f.From, f.To}, vargs...)...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	set := &intelcell.FusionSet{Reports: map[string]*intelcell.FusionReport{}}
-	// Bodies are read in place (RawBytes) and decoded by a fuse.EventDecoder:
-	// json.Unmarshal's result, a few times faster, sharing repeated strings.
-	dec := fuse.NewEventDecoder()
-	var body sql.RawBytes
 	var seqs []int64 // the report of each event
-	for rows.Next() {
-		var fe intelcell.FusionEvent
-		var seq int64
-		if err := rows.Scan(&fe.ID, &body, &fe.Match, &seq); err != nil {
-			return nil, err
-		}
-		if err := dec.Decode(body, &fe.Event); err != nil {
-			return nil, err
-		}
-		if len(set.Events) >= intelcell.MaxFusionEvents {
-			return nil, intelcell.Errorf(intelcell.EINVALID, "more than %d events from %s to %s: narrow the window", intelcell.MaxFusionEvents, f.From, f.To)
-		}
-		set.Events = append(set.Events, &fe)
-		seqs = append(seqs, seq)
+	bySeq := map[int64]*intelcell.FusionReport{}
+	// Rows are read here and their bodies decoded by a second goroutine, in
+	// batches: the two halves of the work overlap on two cores.
+	type batch struct {
+		ids  []string
+		body []byte
+		ends []int
 	}
-	if err := rows.Err(); err != nil {
+	batches := make(chan *batch, 4)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		// Decoded by a fuse.EventDecoder: json.Unmarshal's result, a few
+		// times faster, sharing repeated strings.
+		dec := fuse.NewEventDecoder()
+		for b := range batches {
+			start := 0
+			for i, id := range b.ids {
+				fe := &intelcell.FusionEvent{ID: id}
+				if err := dec.Decode(b.body[start:b.ends[i]], &fe.Event); err != nil {
+					return err
+				}
+				start = b.ends[i]
+				fe.Match = match == nil || match[id]
+				set.Events = append(set.Events, fe)
+			}
+		}
+		return nil
+	})
+	g.Go(func() error {
+		defer close(batches)
+		cur := &batch{}
+		var body sql.RawBytes
+		for rows.Next() {
+			var id string
+			var seq int64
+			if err := rows.Scan(&id, &body, &seq); err != nil {
+				return err
+			}
+			if len(seqs) >= intelcell.MaxFusionEvents {
+				return intelcell.Errorf(intelcell.EINVALID, "more than %d events from %s to %s: narrow the window", intelcell.MaxFusionEvents, f.From, f.To)
+			}
+			seqs = append(seqs, seq)
+			bySeq[seq] = nil
+			cur.ids, cur.body = append(cur.ids, id), append(cur.body, body...)
+			cur.ends = append(cur.ends, len(cur.body))
+			if len(cur.ids) == 256 {
+				select {
+				case batches <- cur:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+				cur = &batch{}
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(cur.ids) > 0 {
+			select {
+			case batches <- cur:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	rows.Close()
 	if len(set.Events) == 0 {
 		return set, nil
 	}
+	keys := make([]byte, 0, 8*len(bySeq))
+	keys = append(keys, '[')
+	for seq := range bySeq {
+		if len(keys) > 1 {
+			keys = append(keys, ',')
+		}
+		keys = strconv.AppendInt(keys, seq, 10)
+	}
+	keys = append(keys, ']')
 	rrows, err := tx.QueryContext(ctx, `SELECT r.seq, r.id, r.date, r.org_id, o.name, r.attribution, s.sig
 		FROM reports r JOIN orgs o ON o.id = r.org_id LEFT JOIN report_signatures s ON s.report_seq = r.seq
-		WHERE r.seq IN (SELECT DISTINCT e.report_seq FROM events e INDEXED BY events_scan WHERE `+inWindow+`)`, wargs...)
+		WHERE r.seq IN (SELECT value FROM json_each(?))`, string(keys))
 	if err != nil {
 		return nil, err
 	}
 	defer rrows.Close()
-	bySeq := map[int64]*intelcell.FusionReport{}
 	for rrows.Next() {
 		var seq, org int64
 		var oname string
@@ -295,9 +365,13 @@ func (db *DB) FindDecisions(ctx context.Context, v intelcell.Viewer, eventIDs []
 		seen("a") + ` AND ` + seen("b")
 	args := append(append([]any{}, vargs...), vargs...)
 	if eventIDs != nil {
-		ids, _ := json.Marshal(eventIDs)
-		q += ` AND d.a IN (SELECT value FROM json_each(?)) AND d.b IN (SELECT value FROM json_each(?))`
-		args = append(args, string(ids), string(ids))
+		seqs, err := db.decisionsAmong(ctx, eventIDs)
+		if err != nil || len(seqs) == 0 {
+			return []*intelcell.Decision{}, err
+		}
+		keys, _ := json.Marshal(seqs)
+		q += ` AND d.seq IN (SELECT value FROM json_each(?))`
+		args = append(args, string(keys))
 	}
 	rows, err := db.r.QueryContext(ctx, q+` ORDER BY d.at, d.seq`, args...)
 	if err != nil {
@@ -316,6 +390,44 @@ func (db *DB) FindDecisions(ctx context.Context, v intelcell.Viewer, eventIDs []
 		}
 		d.At = fromMillis(at)
 		out = append(out, &d)
+	}
+	return out, rows.Err()
+}
+
+// decisionsAmong returns the seqs of the decisions whose two events are
+// both among ids, visible or not (FindDecisions then checks visibility).
+// Decisions are few beside a window's events: when there are fewer than
+// ids, all of them are read and tested in memory; otherwise each id is
+// looked up.
+func (db *DB) decisionsAmong(ctx context.Context, ids []string) ([]int64, error) {
+	var top sql.NullInt64
+	if err := db.r.QueryRowContext(ctx, `SELECT max(seq) FROM decisions`).Scan(&top); err != nil || !top.Valid {
+		return nil, err // no decisions at all
+	}
+	q, args := `SELECT seq, a, b FROM decisions`, []any(nil)
+	if top.Int64 > int64(len(ids)) {
+		js, _ := json.Marshal(ids)
+		q, args = `SELECT seq, a, b FROM decisions WHERE a IN (SELECT value FROM json_each(?))`, []any{string(js)}
+	}
+	in := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		in[id] = true
+	}
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var seq int64
+		var a, b string
+		if err := rows.Scan(&seq, &a, &b); err != nil {
+			return nil, err
+		}
+		if in[a] && in[b] {
+			out = append(out, seq)
+		}
 	}
 	return out, rows.Err()
 }

@@ -202,7 +202,8 @@ func (db *DB) saveDocument(ctx context.Context, exec func(string, ...any) error,
 			seq, i, reportID+"-"+strconv.Itoa(i), date, e.Cameo, root, e.Plover, sid, scode, sc, tid, tcode, tc, e.Negated, lat, lon, e.Goldstein, seq); err != nil {
 			return err
 		}
-		if err := exec(`INSERT INTO event_bodies (report_seq, n, body) VALUES (?, ?, ?)`, seq, i, string(eb)); err != nil {
+		if err := exec(`INSERT INTO event_bodies (date, id, report_seq, n, audience, org_id, body)
+			SELECT ?, ?, ?, ?, r.audience, r.org_id, ? FROM reports r WHERE r.seq = ?`, date, reportID+"-"+strconv.Itoa(i), seq, i, string(eb), seq); err != nil {
 			return err
 		}
 	}

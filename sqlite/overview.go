@@ -86,7 +86,7 @@ func (db *DB) Overview(ctx context.Context, v intelcell.Viewer, f intelcell.Over
 		for i, id := range sample {
 			args[i] = id
 		}
-		rows, err := db.r.QueryContext(ctx, `SELECT b.body FROM events e JOIN event_bodies b ON b.report_seq = e.report_seq AND b.n = e.n
+		rows, err := db.r.QueryContext(ctx, `SELECT b.body FROM events e JOIN event_bodies b ON b.date = e.date AND b.id = e.id
 			WHERE e.id IN (`+placeholders(len(sample))+`) ORDER BY e.id`, args...)
 		if err != nil {
 			return nil, err

@@ -202,6 +202,15 @@ func visEventRow(v intelcell.Viewer) (string, []any) {
 	return vis, args
 }
 
+// visBodyRow is the visibility rule on the release columns copied onto
+// event_bodies b (datedBodiesMigration), tested in place while a date range
+// of bodies is read.
+func visBodyRow(v intelcell.Viewer) (string, []any) {
+	vis, args := visWhere(v)
+	vis = strings.NewReplacer("r.audience", "b.audience", "r.org_id", "b.org_id", "rg.report_seq = r.seq", "rg.report_seq = b.report_seq").Replace(vis)
+	return vis, args
+}
+
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
@@ -391,6 +400,8 @@ CREATE INDEX places_name ON places(name);
 	tokenNameMigration,
 	// 11: Goldstein scores on events and in events_scan (event.go).
 	eventGoldsteinMigration,
+	// 12: event bodies in date order with the release columns (event.go).
+	datedBodiesMigration,
 }
 
 func (db *DB) migrate(ctx context.Context) error {
