@@ -19,14 +19,23 @@ import (
 // reads or changes data is recorded (who: org, token, role; what: action,
 // target, object, the report it concerns, the query or new release; the
 // status) by the guard, after the handler has answered. Entries are
-// appended by a background drainer in batches, one transaction each, so a
-// burst of reads costs one fsync per batch rather than one per request; an
-// entry is durable a few milliseconds after its response, and FlushAudit
-// (called by serve on shutdown) waits for every recorded entry. A crash can
-// lose the entries of the last instant but never breaks the chain.
+// appended by a background drainer in batches, one transaction each, at
+// most one batch per AuditInterval: a stream of reads costs one write per
+// interval rather than one per request. That matters beyond the fsync: on
+// the embedded store every write makes each reader connection drop its
+// page cache and file mapping at its next transaction (SQLite's WAL mode),
+// so a write per read request would make every query start cold. An entry
+// is durable within AuditInterval of its response; FlushAudit (called by
+// serve on shutdown, and before the audit log is listed) writes every
+// recorded entry at once. A crash can lose the entries of the last
+// interval but never breaks the chain.
 
 // auditExempt are the routes that read no data of the cell.
 var auditExempt = map[string]bool{"GET /healthz": true, "GET /readyz": true}
+
+// AuditInterval is how long the audit drainer gathers entries before it
+// writes them as one batch.
+const AuditInterval = 500 * time.Millisecond
 
 // maxAuditPending bounds entries waiting to be written; recording blocks
 // beyond it (back-pressure rather than loss).
@@ -43,9 +52,23 @@ type auditLog struct {
 	cond    *sync.Cond
 	pending []*intelcell.AuditEntry
 	running bool
+	// wake, when closed, ends the drainer's current wait (a flush); a new
+	// one is made for the next wait
+	wake chan struct{}
 }
 
-func (a *auditLog) init() { a.once.Do(func() { a.cond = sync.NewCond(&a.mu) }) }
+func (a *auditLog) init() {
+	a.once.Do(func() { a.cond, a.wake = sync.NewCond(&a.mu), make(chan struct{}) })
+}
+
+// hurry ends the drainer's current wait. a.mu is held.
+func (a *auditLog) hurry() {
+	select {
+	case <-a.wake:
+	default:
+		close(a.wake)
+	}
+}
 
 // auditOf describes a request for the log: its action, target, object, the
 // report it is about and its detail. ok is false for exempt routes.
@@ -190,6 +213,7 @@ func (s *Server) recordAudit(rt Route, r *nethttp.Request, w nethttp.ResponseWri
 	a.init()
 	a.mu.Lock()
 	for len(a.pending) >= maxAuditPending {
+		a.hurry()
 		a.cond.Wait()
 	}
 	a.pending = append(a.pending, &e)
@@ -200,9 +224,19 @@ func (s *Server) recordAudit(rt Route, r *nethttp.Request, w nethttp.ResponseWri
 	a.mu.Unlock()
 }
 
-// drainAudit appends queued entries in batches until none is left.
+// drainAudit waits AuditInterval (less when a flush or a full queue hurries
+// it), then appends the queued entries in batches until none is left.
 func (s *Server) drainAudit() {
 	a := &s.audit
+	a.mu.Lock()
+	wake := a.wake
+	a.mu.Unlock()
+	t := time.NewTimer(AuditInterval)
+	select {
+	case <-t.C:
+	case <-wake:
+	}
+	t.Stop()
 	for {
 		a.mu.Lock()
 		batch := a.pending
@@ -213,6 +247,11 @@ func (s *Server) drainAudit() {
 		if len(batch) == 0 {
 			a.pending = nil
 			a.running = false
+			select {
+			case <-a.wake:
+				a.wake = make(chan struct{}) // the hurry was served
+			default:
+			}
 			a.cond.Broadcast()
 			a.mu.Unlock()
 			return
@@ -241,6 +280,7 @@ func (s *Server) FlushAudit() {
 	a.init()
 	a.mu.Lock()
 	for a.running || len(a.pending) > 0 {
+		a.hurry()
 		a.cond.Wait()
 	}
 	a.mu.Unlock()
@@ -271,6 +311,7 @@ func (s *Server) handleAudit(w nethttp.ResponseWriter, r *nethttp.Request, v int
 	if err != nil {
 		return err
 	}
+	s.FlushAudit() // the entries of requests already answered, this one's excepted
 	es, next, err := s.Store.FindAudit(r.Context(), v, f)
 	if err != nil {
 		return err
