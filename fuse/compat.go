@@ -62,8 +62,11 @@ type facts struct {
 	placeCountry    string // "" unknown
 	placeCountryN   int32  // placeCountry interned
 	symmetric       bool
-	cameo, plover   string
-	repDay          int
+	// anonymous: no actor with an identity (a named one, or a sector of a
+	// known country) and no place; see Merge
+	anonymous     bool
+	cameo, plover string
+	repDay        int
 }
 
 type actorFacts struct {
@@ -222,6 +225,14 @@ func (f *facts) init(it *Item, nm names) {
 			f.coarse = true
 		}
 	}
+	f.anonymous = f.place == nil && !f.src.identified() && !f.tgt.identified()
+}
+
+// identified reports whether the actor names someone in particular: a
+// named actor, or a sector of a known country ("Iraqi police"); not
+// "officials" or "militants" of no known country.
+func (a *actorFacts) identified() bool {
+	return a.present && (!a.sector || a.countryN != 0)
 }
 
 func compare(a, b *facts, opt Options) Comparison {

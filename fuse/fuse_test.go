@@ -166,6 +166,40 @@ func TestDecisions(t *testing.T) {
 	}
 }
 
+// An event with neither an identified actor nor a place ("officials said",
+// "militants attacked", of no known country) cannot be told from any other
+// such event of its type and days: it stays alone, while the same events
+// with a place, or with a sector of a known country, merge; an analyst may
+// still join them.
+func TestMergeAnonymousStaysAlone(t *testing.T) {
+	officials := &intelcell.Actor{ID: "GOV", Code: "GOV", Name: "officials", Kind: intelcell.KindSector}
+	iraqis := &intelcell.Actor{ID: "Q796:GOV", Code: "IRQGOV", Name: "Iraqi officials", Kind: intelcell.KindSector, Country: ptr("IRQ")}
+	statement := func(key string, src *intelcell.Actor, place *intelcell.Place) Item {
+		return Item{Key: key, Report: strings.Split(key, "/")[0], ReportDate: "2017-03-05",
+			Event: intelcell.Event{Source: src, Cameo: "010", Plover: "", QuadClass: 1, Date: "2017-03-05", Place: place}}
+	}
+	for _, c := range []struct {
+		name   string
+		a, b   Item
+		merged bool
+	}{
+		{"anonymous", statement("a/0", officials, nil), statement("b/0", officials, nil), false},
+		{"one anonymous", statement("a/0", officials, nil), statement("b/0", officials, mosul), false},
+		{"with a place", statement("a/0", officials, mosul), statement("b/0", officials, mosul), true},
+		{"of a country", statement("a/0", iraqis, nil), statement("b/0", iraqis, nil), true},
+		{"no actor, no place", statement("a/0", nil, nil), statement("b/0", nil, nil), false},
+	} {
+		cl := clusterOf(Merge([]Item{c.a, c.b}, nil, Options{}))
+		if got := cl["a/0"] == cl["b/0"]; got != c.merged {
+			t.Errorf("%s: merged %v, want %v", c.name, got, c.merged)
+		}
+	}
+	join := Decision{Kind: Join, A: "a/0", B: "b/0", At: time.Date(2017, 3, 6, 0, 0, 0, 0, time.UTC)}
+	if cl := clusterOf(Merge([]Item{statement("a/0", officials, nil), statement("b/0", officials, nil)}, []Decision{join}, Options{})); cl["a/0"] != cl["b/0"] {
+		t.Errorf("an analyst's join of two anonymous events was ignored: %v", cl)
+	}
+}
+
 // Per viewer: Merge over the visible subset is what the viewer gets; no
 // merged event of a subset may mention an item outside it, and counting
 // must use only the subset.

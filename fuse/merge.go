@@ -171,7 +171,10 @@ func MergedID(key string) string {
 // or decisions.
 //
 // Candidate pairs are events of the same quad class within DateWindow days
-// that share an actor, a country or a place country (or lack an actor);
+// that share an actor, a country or a place country (or lack an actor). An
+// event with neither an identified actor nor a place ("officials said", of
+// no known country or place) stays alone unless a decision joins it:
+// nothing tells it apart from every other such event of its type and days;
 // each pair is scored by Compare. Clustering is average linkage with hard
 // conflicts: a cluster only absorbs another when their members are similar
 // on average and no member pair conflicts, so A~B and B~C do not force
@@ -434,7 +437,7 @@ func (c *candidates) each(i int, fn func(j int32)) {
 			if days[k+x] > hi {
 				break
 			}
-			if int(j) <= i || c.stamp[j] == gen {
+			if int(j) <= i || c.stamp[j] == gen || fs[j].anonymous {
 				continue
 			}
 			c.stamp[j] = gen
@@ -445,6 +448,9 @@ func (c *candidates) each(i int, fn func(j int32)) {
 			}
 			fn(j)
 		}
+	}
+	if fs[i].anonymous {
+		return
 	}
 	q := c.qi[i]
 	if c.star[i] { // an event without actors meets every event of its days
@@ -698,6 +704,9 @@ func orderPair(i, j int) [2]int {
 // event without actors. The caller sorts them and drops repeats.
 func tokens(f *facts, agents []int32, span int32, t []int32) []int32 {
 	const id, country, agent = 0, 1, 2
+	if f.anonymous {
+		return t // in no block
+	}
 	for _, a := range []*actorFacts{&f.src, &f.tgt} {
 		if !a.present {
 			continue

@@ -279,7 +279,7 @@ func TestCandidates(t *testing.T) {
 		for j := i + 1; j < len(fs); j++ {
 			a, b := &fs[i], &fs[j]
 			d := a.day - b.day
-			cand := a.quad == b.quad && d >= -2 && d <= 2 &&
+			cand := a.quad == b.quad && d >= -2 && d <= 2 && !a.anonymous && !b.anonymous &&
 				(c.star[i] || c.star[j] || slices.ContainsFunc(c.toks[i], func(k int32) bool { return slices.Contains(c.toks[j], k) }))
 			if cand {
 				want++
