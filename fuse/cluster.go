@@ -55,7 +55,26 @@ func agglomerate(n int, init [][]int, pairs []edge, threshold float64) [][]int {
 		}
 	}
 	nc := len(members)
+	// adjacency lists carved from one array, each with room for its
+	// cluster's pairs (an upper bound: pairs falling on one pair of
+	// clusters share a link); lists that grow during merging move out
+	deg := make([]int32, nc)
+	for _, e := range pairs {
+		if a, b := clusterOf[e.i], clusterOf[e.j]; a != b {
+			deg[a]++
+			deg[b]++
+		}
+	}
+	var total int
+	for _, d := range deg {
+		total += int(d)
+	}
+	backing := make([]neighbour, total)
 	adj := make([][]neighbour, nc)
+	for c, off := range deg {
+		adj[c] = backing[:0:off]
+		backing = backing[off:]
+	}
 	links := make([]link, 0, len(pairs))
 	var shared map[[2]int32]*link // links of the clusters given by init
 	for _, e := range pairs {

@@ -6,8 +6,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/intelcell/intelcell"
@@ -343,8 +346,7 @@ type candidates struct {
 	byQuad  []int32
 	day     []int32 // the day of each entry of blocks
 	qday    []int32 // the day of each entry of byQuad
-	stamp   []int32
-	gen     int32
+	w       *walker // for each
 	ruling  map[[2]int]string
 	ruled   []bool // the item is named by a ruling
 }
@@ -352,7 +354,7 @@ type candidates struct {
 func newCandidates(fs []facts, nm names, opt Options, ruling map[[2]int]string, ruled []bool) *candidates {
 	n := len(fs)
 	c := &candidates{fs: fs, opt: opt, window: max(opt.DateWindow, opt.ExplicitDateWindow), ruling: ruling, ruled: ruled,
-		toks: make([][]int32, n), star: make([]bool, n), qi: make([]int32, n), stamp: make([]int32, n)}
+		toks: make([][]int32, n), star: make([]bool, n), qi: make([]int32, n)}
 	// tokens as numbers: kind × span + the interned name
 	agentN := make([][]int32, n)
 	for i := range fs {
@@ -409,6 +411,7 @@ func newCandidates(fs []facts, nm names, opt Options, ruling map[[2]int]string, 
 	}
 	c.blocks, c.day = make([]int32, c.start[nkeys]), make([]int32, c.start[nkeys])
 	c.byQuad, c.qday = make([]int32, n), make([]int32, n)
+	c.w = c.walker()
 	fill, qfill := slices.Clone(c.start), slices.Clone(c.qstart)
 	for _, i := range byDay {
 		d := int32(fs[i].day)
@@ -423,11 +426,24 @@ func newCandidates(fs []facts, nm names, opt Options, ruling map[[2]int]string, 
 	return c
 }
 
+// walker enumerates candidate pairs with visit marks of its own, so that
+// several walkers may run over one candidates at once.
+type walker struct {
+	c     *candidates
+	stamp []int32
+	gen   int32
+}
+
+func (c *candidates) walker() *walker { return &walker{c: c, stamp: make([]int32, len(c.fs))} }
+
 // each calls fn with every candidate partner j > i of item i that no
 // ruling names together with i, each once.
-func (c *candidates) each(i int, fn func(j int32)) {
-	c.gen++
-	gen := c.gen
+func (c *candidates) each(i int, fn func(j int32)) { c.w.each(i, fn) }
+
+func (w *walker) each(i int, fn func(j int32)) {
+	c := w.c
+	w.gen++
+	gen := w.gen
 	fs := c.fs
 	lo, hi := int32(fs[i].day-c.window), int32(fs[i].day+c.window)
 	visit := func(js, days []int32) {
@@ -437,10 +453,10 @@ func (c *candidates) each(i int, fn func(j int32)) {
 			if days[k+x] > hi {
 				break
 			}
-			if int(j) <= i || c.stamp[j] == gen || fs[j].anonymous {
+			if int(j) <= i || w.stamp[j] == gen || fs[j].anonymous {
 				continue
 			}
-			c.stamp[j] = gen
+			w.stamp[j] = gen
 			if c.ruled != nil && c.ruled[i] && c.ruled[j] {
 				if _, ok := c.ruling[[2]int{i, int(j)}]; ok {
 					continue
@@ -466,40 +482,73 @@ func (c *candidates) each(i int, fn func(j int32)) {
 }
 
 // positives returns the compatible candidate pairs with their scores (all
-// scores are > 0).
+// scores are > 0), in order of i then of enumeration.
 func (c *candidates) positives() []edge {
-	var pos []edge
-	for i := range c.fs {
+	return inParts(len(c.fs), func(w *walker, i int, pos []edge) []edge {
 		f := &c.fs[i]
-		c.each(i, func(j int32) {
+		w.each(i, func(j int32) {
 			if s, ok := score(f, &c.fs[j], c.opt); ok && s > 0 {
 				pos = append(pos, edge{i: int32(i), j: j, sum: s})
 			}
 		})
-	}
-	return pos
+		return pos
+	}, c)
 }
 
 // conflicts returns the conflicting candidate pairs inside the components
 // (compOf) of two or more items (sizes): the only conflicts clustering can
 // meet.
 func (c *candidates) conflicts(compOf, sizes []int32) [][2]int32 {
-	var conf [][2]int32
-	for i := range c.fs {
+	return inParts(len(c.fs), func(w *walker, i int, conf [][2]int32) [][2]int32 {
 		ci := compOf[i]
 		if sizes[ci] < 2 {
-			continue
+			return conf
 		}
 		f := &c.fs[i]
-		c.each(i, func(j int32) {
+		w.each(i, func(j int32) {
 			if compOf[j] == ci {
 				if _, ok := score(f, &c.fs[j], c.opt); !ok {
 					conf = append(conf, [2]int32{int32(i), j})
 				}
 			}
 		})
+		return conf
+	}, c)
+}
+
+// parallelItems is the size of window from which candidate pairs are
+// enumerated and scored on several cores at once.
+const parallelItems = 2000
+
+// inParts calls fn for items 0..n-1 in order, appending to one slice; for
+// a large window the range is cut into one part per core (at most 4), each
+// run by its own goroutine and walker, and the parts' slices are joined in
+// order: the result is the same as one pass.
+func inParts[T any](n int, fn func(w *walker, i int, out []T) []T, c *candidates) []T {
+	p := 1
+	if n >= parallelItems {
+		p = min(runtime.GOMAXPROCS(0), 4)
 	}
-	return conf
+	if p <= 1 {
+		var out []T
+		for i := range n {
+			out = fn(c.w, i, out)
+		}
+		return out
+	}
+	outs := make([][]T, p)
+	var wg sync.WaitGroup
+	for k := range p {
+		lo, hi := k*n/p, (k+1)*n/p
+		wg.Go(func() {
+			w := c.walker()
+			for i := lo; i < hi; i++ {
+				outs[k] = fn(w, i, outs[k])
+			}
+		})
+	}
+	wg.Wait()
+	return slices.Concat(outs...)
 }
 
 // clusterAll runs agglomerate separately on each connected component of
@@ -584,18 +633,31 @@ func clusterAll(n int, joins *unionFind, pos []edge, conflicts func(compOf, size
 			nodes[c] = append(nodes[c], i)
 		}
 	}
-	var out [][]int
-	var ws []pairWeights
+	// each component of two or more items on its own, on several cores
+	// for a large window (largest first), its clusters kept in its slot
+	type result struct {
+		cls [][]int
+		ws  []pairWeights
+	}
+	var multi []int32
 	for c := range sizes {
-		if sizes[c] == 1 {
-			continue
+		if sizes[c] > 1 {
+			multi = append(multi, int32(c))
 		}
+	}
+	// the must-link group of each item, found before any goroutine starts
+	// (find compresses paths as it goes)
+	group := make([]int, n)
+	for i := range group {
+		group[i] = joins.find(i)
+	}
+	results := make([]result, len(sizes))
+	one := func(c int32) {
 		// in the order they were found, which depends on the items alone
 		ps := pairs[start[c]:start[c+1]]
 		groups := map[int][]int{}
 		for _, i := range nodes[c] {
-			r := joins.find(i)
-			groups[r] = append(groups[r], int(local[i]))
+			groups[group[i]] = append(groups[group[i]], int(local[i]))
 		}
 		var init [][]int
 		for _, i := range nodes[c] {
@@ -628,14 +690,38 @@ func clusterAll(n int, joins *unionFind, pos []edge, conflicts func(compOf, size
 				next[k]++
 			}
 		}
+		r := &results[c]
 		for k, cl := range cls {
 			g := make([]int, len(cl))
 			for x, li := range cl {
 				g[x] = nodes[c][li]
 			}
-			out = append(out, g)
-			ws = append(ws, pairWeights{local: cl, pairs: cps[within[k]:within[k+1]]})
+			r.cls = append(r.cls, g)
+			r.ws = append(r.ws, pairWeights{local: cl, pairs: cps[within[k]:within[k+1]]})
 		}
+	}
+	if p := min(runtime.GOMAXPROCS(0), 4); n >= parallelItems && p > 1 {
+		slices.SortStableFunc(multi, func(a, b int32) int { return cmp.Compare(sizes[b], sizes[a]) })
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range p {
+			wg.Go(func() {
+				for k := next.Add(1) - 1; k < int64(len(multi)); k = next.Add(1) - 1 {
+					one(multi[k])
+				}
+			})
+		}
+		wg.Wait()
+	} else {
+		for _, c := range multi {
+			one(c)
+		}
+	}
+	var out [][]int
+	var ws []pairWeights
+	for c := range results {
+		out = append(out, results[c].cls...)
+		ws = append(ws, results[c].ws...)
 	}
 	// and the items alone
 	for i := 0; i < n; i++ {

@@ -191,6 +191,7 @@ func (db *DB) FusionEvents(ctx context.Context, v intelcell.Viewer, f intelcell.
 		ends []int
 	}
 	batches := make(chan *batch, 4)
+	free := make(chan *batch, 8) // decoded batches, for reuse
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		// Decoded by a fuse.EventDecoder: json.Unmarshal's result, a few
@@ -207,12 +208,25 @@ func (db *DB) FusionEvents(ctx context.Context, v intelcell.Viewer, f intelcell.
 				fe.Match = match == nil || match[id]
 				set.Events = append(set.Events, fe)
 			}
+			select {
+			case free <- b:
+			default:
+			}
 		}
 		return nil
 	})
 	g.Go(func() error {
 		defer close(batches)
-		cur := &batch{}
+		next := func() *batch {
+			select {
+			case b := <-free:
+				b.ids, b.body, b.ends = b.ids[:0], b.body[:0], b.ends[:0]
+				return b
+			default:
+				return &batch{ids: make([]string, 0, 256), body: make([]byte, 0, 256*512), ends: make([]int, 0, 256)}
+			}
+		}
+		cur := next()
 		var body sql.RawBytes
 		for rows.Next() {
 			var id string
@@ -233,7 +247,7 @@ func (db *DB) FusionEvents(ctx context.Context, v intelcell.Viewer, f intelcell.
 				case <-gctx.Done():
 					return gctx.Err()
 				}
-				cur = &batch{}
+				cur = next()
 			}
 		}
 		if err := rows.Err(); err != nil {
