@@ -41,8 +41,8 @@ func GroupCopies(docs []Doc, threshold float64) map[string]string {
 		return cmp.Or(cmp.Compare(docs[a].Date, docs[b].Date), cmp.Compare(docs[a].ID, docs[b].ID), cmp.Compare(a, b))
 	})
 	group := make(map[string]string, len(order))
-	head := make(map[uint64]int32, len(order)*Bands) // bucket → its latest entry
-	type entry struct{ doc, next int32 }             // next: the bucket's previous entry, -1 at the end
+	head := newBuckets(len(order) * Bands) // bucket → its latest entry
+	type entry struct{ doc, next int32 }   // next: the bucket's previous entry, -1 at the end
 	entries := make([]entry, 0, len(order)*Bands)
 	stamp := make([]int32, len(docs)) // stamp[d] == x+1: d already compared with the x-th report
 	for x, di := range order {
@@ -57,7 +57,7 @@ func GroupCopies(docs []Doc, threshold float64) map[string]string {
 		keys := bandKeys(d.Sig)
 		best, bestSim := int32(-1), 0.0
 		for _, k := range keys {
-			e, ok := head[k]
+			e, ok := head.get(k)
 			for ok && e >= 0 {
 				y := entries[e].doc
 				e = entries[e].next
@@ -75,13 +75,60 @@ func GroupCopies(docs []Doc, threshold float64) map[string]string {
 			group[d.ID] = group[docs[best].ID]
 		}
 		for _, k := range keys {
-			next, ok := head[k]
-			if !ok {
-				next = -1
-			}
-			head[k] = int32(len(entries))
+			slot := head.slot(k)
+			next := slot.v // -1 for a new bucket
+			slot.v = int32(len(entries))
 			entries = append(entries, entry{doc: di, next: next})
 		}
 	}
 	return group
+}
+
+// buckets maps band keys to int32 values: an open-addressing table of a
+// fixed size (at least twice the keys it will hold), probed linearly from
+// the key's low bits. Band keys are FNV hashes, already well mixed.
+type buckets struct {
+	slots []bucket
+	mask  uint64
+}
+
+type bucket struct {
+	k    uint64
+	v    int32
+	used bool
+}
+
+func newBuckets(n int) *buckets {
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	return &buckets{slots: make([]bucket, size), mask: uint64(size - 1)}
+}
+
+// get returns the value of key k and whether it is present.
+func (b *buckets) get(k uint64) (int32, bool) {
+	for i := k & b.mask; ; i = (i + 1) & b.mask {
+		s := &b.slots[i]
+		if !s.used {
+			return 0, false
+		}
+		if s.k == k {
+			return s.v, true
+		}
+	}
+}
+
+// slot returns the slot of key k, adding it with value -1 when absent.
+func (b *buckets) slot(k uint64) *bucket {
+	for i := k & b.mask; ; i = (i + 1) & b.mask {
+		s := &b.slots[i]
+		if !s.used {
+			*s = bucket{k: k, v: -1, used: true}
+			return s
+		}
+		if s.k == k {
+			return s
+		}
+	}
 }

@@ -192,20 +192,35 @@ func Decisions(ds []*intelcell.Decision) []fuse.Decision {
 func (s *Server) merge(ctx context.Context, fs intelcell.FusionService, v intelcell.Viewer, f intelcell.EventFilter) (*fusion, error) {
 	lf := f
 	lf.From, lf.To = addDays(f.From, -fusionMargin), addDays(f.To, fusionMargin)
+	// With filters, the events passing them are looked up while the window
+	// is merged (or found in the cache).
+	mf := lf
+	mf.Cursor, mf.Limit = "", 0
+	type matches struct {
+		ids map[string]bool
+		err error
+	}
+	var found chan matches
+	if fv, ok := fs.(intelcell.FusionVersioner); ok && s.fcache != nil && mf != (intelcell.EventFilter{From: lf.From, To: lf.To}) {
+		found = make(chan matches, 1)
+		go func() {
+			ids, err := fv.FusionMatches(ctx, v, mf)
+			found <- matches{ids, err}
+		}()
+	}
 	base, cached, err := s.cachedWindow(ctx, fs, v, lf)
+	var m matches
+	if found != nil {
+		m = <-found
+	}
 	if err != nil {
 		return nil, err
 	}
 	if cached {
-		fu := &fusion{from: f.From, to: f.To, set: base.set, merged: base.merged, copies: base.copies}
-		mf := lf
-		mf.Cursor, mf.Limit = "", 0
-		if mf != (intelcell.EventFilter{From: lf.From, To: lf.To}) {
-			if fu.match, err = fs.(intelcell.FusionVersioner).FusionMatches(ctx, v, mf); err != nil {
-				return nil, err
-			}
+		if m.err != nil {
+			return nil, m.err
 		}
-		return fu, nil
+		return &fusion{from: f.From, to: f.To, set: base.set, merged: base.merged, copies: base.copies, match: m.ids}, nil
 	}
 	set, err := fs.FusionEvents(ctx, v, lf)
 	if err != nil {
