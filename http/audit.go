@@ -19,23 +19,23 @@ import (
 // reads or changes data is recorded (who: org, token, role; what: action,
 // target, object, the report it concerns, the query or new release; the
 // status) by the guard, after the handler has answered. Entries are
-// appended by a background drainer in batches, one transaction each, at
-// most one batch per AuditInterval: a stream of reads costs one write per
-// interval rather than one per request. That matters beyond the fsync: on
-// the embedded store every write makes each reader connection drop its
-// page cache and file mapping at its next transaction (SQLite's WAL mode),
-// so a write per read request would make every query start cold. An entry
-// is durable within AuditInterval of its response; FlushAudit (called by
-// serve on shutdown, and before the audit log is listed) writes every
-// recorded entry at once. A crash can lose the entries of the last
-// interval but never breaks the chain.
+// appended by a background drainer in batches, one transaction each. The
+// entries of reads are gathered for up to AuditInterval: a stream of reads
+// costs one write per interval rather than one per request. That matters
+// beyond the fsync: on the embedded store every write makes each reader
+// connection drop its page cache and file mapping at its next transaction
+// (SQLite's WAL mode), so a write per read request would make every query
+// start cold. The entry of a change (any method but GET) is written at
+// once, with whatever reads are waiting. FlushAudit (called by serve on
+// shutdown, and before the audit log is listed) writes every recorded
+// entry. A crash can lose the reads of the last interval but never breaks
+// the chain.
 
 // auditExempt are the routes that read no data of the cell.
 var auditExempt = map[string]bool{"GET /healthz": true, "GET /readyz": true}
 
-// AuditInterval is how long the audit drainer gathers entries before it
-// writes them as one batch.
-const AuditInterval = 500 * time.Millisecond
+// DefaultAuditInterval is the default Server.AuditInterval.
+const DefaultAuditInterval = 2 * time.Second
 
 // maxAuditPending bounds entries waiting to be written; recording blocks
 // beyond it (back-pressure rather than loss).
@@ -221,57 +221,78 @@ func (s *Server) recordAudit(rt Route, r *nethttp.Request, w nethttp.ResponseWri
 		a.running = true
 		go s.drainAudit()
 	}
+	if r.Method != "GET" {
+		a.hurry() // a change is written at once
+	}
 	a.mu.Unlock()
 }
 
-// drainAudit waits AuditInterval (less when a flush or a full queue hurries
-// it), then appends the queued entries in batches until none is left.
+// drainAudit waits AuditInterval (less when a change, a flush or a full
+// queue hurries it), appends every queued entry in batches of at most 500,
+// one transaction each, and waits again while entries keep coming.
 func (s *Server) drainAudit() {
 	a := &s.audit
-	a.mu.Lock()
-	wake := a.wake
-	a.mu.Unlock()
-	t := time.NewTimer(AuditInterval)
-	select {
-	case <-t.C:
-	case <-wake:
+	every := s.AuditInterval
+	if every <= 0 {
+		every = DefaultAuditInterval
 	}
-	t.Stop()
 	for {
 		a.mu.Lock()
-		batch := a.pending
-		if len(batch) > 500 {
-			batch = batch[:500]
+		wake := a.wake
+		a.mu.Unlock()
+		t := time.NewTimer(every)
+		select {
+		case <-t.C:
+		case <-wake:
 		}
-		a.pending = a.pending[len(batch):]
-		if len(batch) == 0 {
-			a.pending = nil
+		t.Stop()
+		a.mu.Lock()
+		a.served()
+		batch := a.pending
+		a.pending = nil
+		a.cond.Broadcast() // room for recorders held back by a full queue
+		a.mu.Unlock()
+		for len(batch) > 0 {
+			n := min(len(batch), 500)
+			s.appendAudit(batch[:n])
+			batch = batch[n:]
+		}
+		a.mu.Lock()
+		if len(a.pending) == 0 {
 			a.running = false
-			select {
-			case <-a.wake:
-				a.wake = make(chan struct{}) // the hurry was served
-			default:
-			}
+			a.served()
 			a.cond.Broadcast()
 			a.mu.Unlock()
 			return
 		}
-		a.cond.Broadcast()
 		a.mu.Unlock()
-		var err error
-		for attempt := range 5 {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			err = s.Store.AppendAudit(ctx, batch...)
-			cancel()
-			if err == nil {
-				break
-			}
-			time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)
-		}
-		if err != nil {
-			s.Logger.Error("audit entries lost", "entries", len(batch), "err", err)
-		}
 	}
+}
+
+// served replaces a closed wake channel: the hurry is being answered.
+// a.mu is held.
+func (a *auditLog) served() {
+	select {
+	case <-a.wake:
+		a.wake = make(chan struct{})
+	default:
+	}
+}
+
+// appendAudit writes one batch, retrying a few times before it gives up
+// and logs the loss.
+func (s *Server) appendAudit(batch []*intelcell.AuditEntry) {
+	var err error
+	for attempt := range 5 {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err = s.Store.AppendAudit(ctx, batch...)
+		cancel()
+		if err == nil {
+			return
+		}
+		time.Sleep(time.Duration(attempt+1) * 100 * time.Millisecond)
+	}
+	s.Logger.Error("audit entries lost", "entries", len(batch), "err", err)
 }
 
 // FlushAudit waits until every audit entry recorded so far is written.

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	nethttp "net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/intelcell/intelcell"
 	apihttp "github.com/intelcell/intelcell/http"
@@ -27,8 +29,8 @@ func (s *countingStore) AppendAudit(ctx context.Context, es ...*intelcell.AuditE
 
 // TestAuditBatched: a stream of read requests is written to the audit log
 // in a few batches, not one write per request (each write would make the
-// embedded store's readers start cold), and listing the log first writes
-// every entry already recorded.
+// embedded store's readers start cold); a change is written at once, with
+// the reads waiting; listing the log first writes every entry recorded.
 func TestAuditBatched(t *testing.T) {
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, t.TempDir())
@@ -37,6 +39,7 @@ func TestAuditBatched(t *testing.T) {
 	}
 	store := &countingStore{DB: db}
 	srv := apihttp.NewServer(store, nil)
+	srv.AuditInterval = time.Hour // reads wait for a flush or a change
 	hs := httptest.NewServer(srv)
 	t.Cleanup(func() { hs.Close(); srv.FlushAudit(); db.Close() })
 	if _, err := db.CreateOrg(ctx, "alpha"); err != nil {
@@ -46,8 +49,10 @@ func TestAuditBatched(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	get := func(path string) []byte {
-		req, _ := nethttp.NewRequest("GET", hs.URL+path, nil)
+	var do func(method, path, body string) []byte
+	get := func(path string) []byte { return do("GET", path, "") }
+	do = func(method, path, body string) []byte {
+		req, _ := nethttp.NewRequest(method, hs.URL+path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+secret)
 		resp, err := nethttp.DefaultClient.Do(req)
 		if err != nil {
@@ -55,12 +60,26 @@ func TestAuditBatched(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		var b json.RawMessage
-		if err := json.NewDecoder(resp.Body).Decode(&b); err != nil || resp.StatusCode != 200 {
-			t.Fatalf("GET %s: %d %v", path, resp.StatusCode, err)
+		if err := json.NewDecoder(resp.Body).Decode(&b); err != nil || resp.StatusCode/100 != 2 {
+			t.Fatalf("%s %s: %d %v", method, path, resp.StatusCode, err)
 		}
 		return b
 	}
 	const n = 40
+	for range n {
+		get("/api/v1/events?limit=5")
+	}
+	if got := store.entries.Load(); got != 0 {
+		t.Fatalf("%d read entries written before the interval, a change or a flush", got)
+	}
+	// a change is written at once, with the reads waiting
+	do("POST", "/api/v1/reports", `{"title":"t","text":"Iraq's army attacked Mosul on Sunday."}`)
+	for deadline := time.Now().Add(10 * time.Second); store.entries.Load() < n+1 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := store.entries.Load(); got != n+1 {
+		t.Fatalf("%d entries written after a change, want %d", got, n+1)
+	}
 	for range n {
 		get("/api/v1/events?limit=5")
 	}
@@ -70,8 +89,8 @@ func TestAuditBatched(t *testing.T) {
 	if err := json.Unmarshal(get("/api/v1/audit?limit=1000"), &log); err != nil {
 		t.Fatal(err)
 	}
-	if got := store.entries.Load(); got < n {
-		t.Fatalf("%d entries written before the log was listed, want at least %d", got, n)
+	if got := store.entries.Load(); got < 2*n+1 {
+		t.Fatalf("%d entries written before the log was listed, want at least %d", got, 2*n+1)
 	}
 	listed := 0
 	for _, e := range log.Entries {
@@ -79,10 +98,10 @@ func TestAuditBatched(t *testing.T) {
 			listed++
 		}
 	}
-	if listed != n {
-		t.Errorf("the log lists %d event reads, want %d: %v", listed, n, log.Entries)
+	if listed != 2*n {
+		t.Errorf("the log lists %d event reads, want %d: %v", listed, 2*n, log.Entries)
 	}
-	if a := store.appends.Load(); a > n/4 {
-		t.Errorf("%d requests written in %d batches: not batched", n, a)
+	if a := store.appends.Load(); a > 4 {
+		t.Errorf("%d requests written in %d batches: not batched", 2*n+1, a)
 	}
 }

@@ -87,6 +87,10 @@ type Server struct {
 	Waker   Waker // optional
 	MaxBody int64 // largest request body in bytes
 	Now     func() time.Time
+	// AuditInterval is how long read requests' audit entries are gathered
+	// before they are written as one batch (DefaultAuditInterval when 0);
+	// changes are written at once. See audit.go.
+	AuditInterval time.Duration
 
 	routes   []Route
 	mux      *nethttp.ServeMux
