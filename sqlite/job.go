@@ -112,9 +112,11 @@ func (db *DB) FinishJobs(ctx context.Context, results []intelcell.JobResult) err
 		}
 		for _, res := range results {
 			j := res.Job
-			var seq int64
+			var seq, org int64
 			var lease sql.NullString
-			err := tx.QueryRowContext(ctx, `SELECT report_seq, lease FROM jobs WHERE id = ?`, j.ID).Scan(&seq, &lease)
+			var audience string
+			err := tx.QueryRowContext(ctx, `SELECT j.report_seq, j.lease, r.audience, r.org_id FROM jobs j JOIN reports r ON r.seq = j.report_seq
+				WHERE j.id = ?`, j.ID).Scan(&seq, &lease, &audience, &org)
 			if err == sql.ErrNoRows || (err == nil && lease.String != j.Lease) {
 				continue // finished or re-claimed by someone else
 			} else if err != nil {
@@ -144,7 +146,7 @@ func (db *DB) FinishJobs(ctx context.Context, results []intelcell.JobResult) err
 				}
 				continue
 			}
-			if err := db.saveDocument(ctx, exec, seq, j.ReportID, res.Doc, now); err != nil {
+			if err := db.saveDocument(ctx, exec, seq, j.ReportID, audience, org, res.Doc, now); err != nil {
 				return err
 			}
 			if err := saveFusion(ctx, tx, seq, j.ReportID, len(res.Doc.Events)); err != nil { // fusion.go
@@ -161,8 +163,10 @@ func (db *DB) FinishJobs(ctx context.Context, results []intelcell.JobResult) err
 	})
 }
 
-// saveDocument replaces a report's Document and the rows derived from it.
-func (db *DB) saveDocument(ctx context.Context, exec func(string, ...any) error, seq int64, reportID string, d *intelcell.Document, now int64) error {
+// saveDocument replaces a report's Document and the rows derived from it;
+// audience and org are the report's, copied onto its events (read in the
+// same transaction: the events_release trigger keeps them in step later).
+func (db *DB) saveDocument(ctx context.Context, exec func(string, ...any) error, seq int64, reportID, audience string, org int64, d *intelcell.Document, now int64) error {
 	for _, t := range []string{"events", "event_bodies", "mentions", "quotes", "places"} {
 		if err := exec(`DELETE FROM `+t+` WHERE report_seq = ?`, seq); err != nil {
 			return err
@@ -197,13 +201,14 @@ func (db *DB) saveDocument(ctx context.Context, exec func(string, ...any) error,
 		if date == "" {
 			date = d.Date
 		}
+		id := reportID + "-" + strconv.Itoa(i)
 		if err := exec(`INSERT INTO events (report_seq, n, id, date, cameo, root, plover, src_id, src_code, src_country, tgt_id, tgt_code, tgt_country, negated, lat, lon,
-			goldstein, audience, org_id) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, r.audience, r.org_id FROM reports r WHERE r.seq = ?`,
-			seq, i, reportID+"-"+strconv.Itoa(i), date, e.Cameo, root, e.Plover, sid, scode, sc, tid, tcode, tc, e.Negated, lat, lon, e.Goldstein, seq); err != nil {
+			goldstein, audience, org_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			seq, i, id, date, e.Cameo, root, e.Plover, sid, scode, sc, tid, tcode, tc, e.Negated, lat, lon, e.Goldstein, audience, org); err != nil {
 			return err
 		}
-		if err := exec(`INSERT INTO event_bodies (date, id, report_seq, n, audience, org_id, body)
-			SELECT ?, ?, ?, ?, r.audience, r.org_id, ? FROM reports r WHERE r.seq = ?`, date, reportID+"-"+strconv.Itoa(i), seq, i, string(eb), seq); err != nil {
+		if err := exec(`INSERT INTO event_bodies (date, id, report_seq, n, audience, org_id, body) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			date, id, seq, i, audience, org, string(eb)); err != nil {
 			return err
 		}
 	}
