@@ -17,17 +17,20 @@ import (
 // across bodies (actor codes and names, dates, CAMEO codes) are shared.
 // An EventDecoder is not safe for concurrent use.
 type EventDecoder struct {
-	strs map[string]string
+	strs   map[string]string
+	actors map[string]*intelcell.Actor
 }
 
 // NewEventDecoder returns an EventDecoder.
 func NewEventDecoder() *EventDecoder {
-	return &EventDecoder{strs: map[string]string{}}
+	return &EventDecoder{strs: map[string]string{}, actors: map[string]*intelcell.Actor{}}
 }
 
-// Decode decodes body into *e, which must be the zero Event.
+// Decode decodes body into *e, which must be the zero Event. Actors
+// written identically in several bodies decode to one shared *Actor, so
+// the events one EventDecoder returns must be treated as read-only.
 func (d *EventDecoder) Decode(body []byte, e *intelcell.Event) error {
-	r := reader{b: body, strs: d.strs}
+	r := reader{b: body, strs: d.strs, actors: d.actors}
 	if r.event(e) && r.end() {
 		return nil
 	}
@@ -38,9 +41,10 @@ func (d *EventDecoder) Decode(body []byte, e *intelcell.Event) error {
 // reader reads the JSON of one event; a method returning false means
 // "not the simple form": the caller then gives up.
 type reader struct {
-	b    []byte
-	i    int
-	strs map[string]string
+	b      []byte
+	i      int
+	strs   map[string]string
+	actors map[string]*intelcell.Actor // by the exact bytes of their object
 }
 
 func (r *reader) ws() {
@@ -319,8 +323,51 @@ func (r *reader) actor(p **intelcell.Actor) bool {
 	if r.null() {
 		return true
 	}
+	r.ws()
+	start := r.i
+	end := flatObjectEnd(r.b, start)
+	if end > 0 {
+		if a, ok := r.actors[string(r.b[start:end])]; ok {
+			*p = a
+			r.i = end
+			return true
+		}
+	}
 	a := new(intelcell.Actor)
 	*p = a
+	if !r.actorFields(a) {
+		return false
+	}
+	if end == r.i {
+		r.actors[string(r.b[start:end])] = a
+	}
+	return true
+}
+
+// flatObjectEnd returns the index just after the object that starts at
+// b[i] when it holds no nested object or array, -1 otherwise (or when it
+// does not end).
+func flatObjectEnd(b []byte, i int) int {
+	if i >= len(b) || b[i] != '{' {
+		return -1
+	}
+	for j, in := i+1, false; j < len(b); j++ {
+		switch c := b[j]; {
+		case in && c == '\\':
+			j++
+		case c == '"':
+			in = !in
+		case in:
+		case c == '}':
+			return j + 1
+		case c == '{' || c == '[':
+			return -1
+		}
+	}
+	return -1
+}
+
+func (r *reader) actorFields(a *intelcell.Actor) bool {
 	var seen uint32
 	return r.object(func(k []byte) bool {
 		switch string(k) {

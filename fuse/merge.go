@@ -717,29 +717,37 @@ func clusterAll(n int, joins *unionFind, pos []edge, conflicts func(compOf, size
 			one(c)
 		}
 	}
-	var out [][]int
-	var ws []pairWeights
-	for c := range results {
-		out = append(out, results[c].cls...)
-		ws = append(ws, results[c].ws...)
+	// every cluster in order of its first (smallest) item, the items alone
+	// among them, without sorting: each item starts at most one cluster
+	type at struct{ c, k int32 }
+	starts := make([]at, n)
+	for i := range starts {
+		starts[i].c = -1
 	}
-	// and the items alone
-	for i := 0; i < n; i++ {
+	total := 0
+	for c := range results {
+		for k, cl := range results[c].cls {
+			starts[cl[0]] = at{int32(c), int32(k)}
+		}
+		total += len(results[c].cls)
+	}
+	alone := make([]int, n)
+	for i := range alone {
+		alone[i] = i
 		if sizes[compOf[i]] == 1 {
-			out = append(out, []int{i})
-			ws = append(ws, pairWeights{})
+			total++
 		}
 	}
-	idx := make([]int, len(out))
-	for i := range idx {
-		idx[i] = i
+	out, ws := make([][]int, 0, total), make([]pairWeights, 0, total)
+	for i := range n {
+		switch st := starts[i]; {
+		case sizes[compOf[i]] == 1:
+			out, ws = append(out, alone[i:i+1:i+1]), append(ws, pairWeights{})
+		case st.c >= 0:
+			out, ws = append(out, results[st.c].cls[st.k]), append(ws, results[st.c].ws[st.k])
+		}
 	}
-	slices.SortFunc(idx, func(a, b int) int { return out[a][0] - out[b][0] })
-	sorted, sortedW := make([][]int, len(out)), make([]pairWeights, len(out))
-	for k, i := range idx {
-		sorted[k], sortedW[k] = out[i], ws[i]
-	}
-	return sorted, sortedW
+	return out, ws
 }
 
 // pairWeights are the scores among the members of one cluster: local are
