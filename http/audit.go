@@ -52,8 +52,8 @@ type auditLog struct {
 	cond    *sync.Cond
 	pending []*intelcell.AuditEntry
 	running bool
-	// wake, when closed, ends the drainer's current wait (a flush); a new
-	// one is made for the next wait
+	// wake, when closed, ends the drainer's current wait (a change, a
+	// flush or a full queue is waiting); a new one is made once served
 	wake chan struct{}
 }
 
