@@ -125,3 +125,16 @@ type FusionVersioner interface {
 	// and Cursor ignored): the events FusionEvents would mark Match.
 	FusionMatches(ctx context.Context, v Viewer, f EventFilter) (map[string]bool, error)
 }
+
+// FusionWindowVersioner is implemented by stores that can say when the
+// data of one window changed, so that a cached merge of a window survives
+// changes to other days (a feed ingesting today's news leaves last month's
+// merges valid).
+type FusionWindowVersioner interface {
+	// FusionWindowVersion returns a number that changes whenever anything a
+	// merge of the events dated from..to depends on changes: an event of
+	// those days stored, removed or re-released, a change to the report of
+	// such an event (date, attribution, org, sharing groups, signature), a
+	// decision about such an event. It may change more often.
+	FusionWindowVersion(ctx context.Context, from, to string) (int64, error)
+}

@@ -20,7 +20,9 @@ import (
 // viewer's access class (anonymous, or org and sharing groups: the inputs
 // of intelcell.Visible, and the org decides which senders may be named),
 // the window, and the stored data. The key holds all three; the data is
-// named by the store's FusionVersion, which every change a merge depends on
+// named by the store's FusionWindowVersion where it has one (advanced only
+// by changes to the window's days, so merges of other days survive them),
+// else by its FusionVersion, which every change a merge depends on
 // advances. An entry is therefore never served to a viewer who could not
 // have computed it, nor after a change — a release narrowed, a report
 // reprocessed, a decision recorded — that would alter it. A request's other
@@ -97,7 +99,13 @@ func (s *Server) cachedWindow(ctx context.Context, fs intelcell.FusionService, v
 	if !ok || s.fcache == nil {
 		return nil, false, nil
 	}
-	ver, err := fv.FusionVersion(ctx)
+	var ver int64
+	var err error
+	if wv, ok := fs.(intelcell.FusionWindowVersioner); ok {
+		ver, err = wv.FusionWindowVersion(ctx, lf.From, lf.To)
+	} else {
+		ver, err = fv.FusionVersion(ctx)
+	}
 	if err != nil {
 		return nil, true, err
 	}
@@ -111,8 +119,10 @@ func (s *Server) cachedWindow(ctx context.Context, fs intelcell.FusionService, v
 		// the first one going away.
 		b, err := mergeWindow(context.WithoutCancel(ctx), fs, v, dates)
 		if err == nil {
-			// Entries of older versions can never be asked for again.
-			s.fcache.windows.put(k, b, func(old fusionKey) bool { return old.version < k.version })
+			// Older versions of this window can never be asked for again.
+			s.fcache.windows.put(k, b, func(old fusionKey) bool {
+				return old.class == k.class && old.from == k.from && old.to == k.to && old.version < k.version
+			})
 		}
 		return b, err
 	})

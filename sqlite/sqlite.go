@@ -402,6 +402,8 @@ CREATE INDEX places_name ON places(name);
 	eventGoldsteinMigration,
 	// 12: event bodies in date order with the release columns (event.go).
 	datedBodiesMigration,
+	// 13: change counters per event date for merged-window caches (generation.go).
+	fusionDaysMigration,
 }
 
 func (db *DB) migrate(ctx context.Context) error {
