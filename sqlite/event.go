@@ -74,14 +74,13 @@ CREATE TABLE event_bodies_dated (
 	date       TEXT NOT NULL,
 	id         TEXT NOT NULL,
 	report_seq INTEGER NOT NULL REFERENCES reports(seq) ON DELETE CASCADE,
-	n          INTEGER NOT NULL,
 	audience   TEXT NOT NULL,
 	org_id     INTEGER NOT NULL,
 	body       TEXT NOT NULL,
 	PRIMARY KEY (date, id)
 ) WITHOUT ROWID;
-INSERT INTO event_bodies_dated (date, id, report_seq, n, audience, org_id, body)
-	SELECT e.date, e.id, e.report_seq, e.n, e.audience, e.org_id, b.body
+INSERT INTO event_bodies_dated (date, id, report_seq, audience, org_id, body)
+	SELECT e.date, e.id, e.report_seq, e.audience, e.org_id, b.body
 	FROM events e JOIN event_bodies b ON b.report_seq = e.report_seq AND b.n = e.n ORDER BY e.date, e.id;
 DROP TABLE event_bodies;
 ALTER TABLE event_bodies_dated RENAME TO event_bodies;

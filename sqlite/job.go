@@ -207,8 +207,8 @@ func (db *DB) saveDocument(ctx context.Context, exec func(string, ...any) error,
 			seq, i, id, date, e.Cameo, root, e.Plover, sid, scode, sc, tid, tcode, tc, e.Negated, lat, lon, e.Goldstein, audience, org); err != nil {
 			return err
 		}
-		if err := exec(`INSERT INTO event_bodies (date, id, report_seq, n, audience, org_id, body) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			date, id, seq, i, audience, org, string(eb)); err != nil {
+		if err := exec(`INSERT INTO event_bodies (date, id, report_seq, audience, org_id, body) VALUES (?, ?, ?, ?, ?, ?)`,
+			date, id, seq, audience, org, string(eb)); err != nil {
 			return err
 		}
 	}

@@ -11,6 +11,26 @@ import (
 	"github.com/intelcell/intelcell/sqlite"
 )
 
+var iraqMil = &intelcell.Actor{ID: "Q796:MIL", Code: "IRQMIL", Name: "Iraq", Kind: intelcell.KindState, Country: func() *string { c := "IRQ"; return &c }()}
+
+// storeExtracted stores report r as v and finishes its extraction job with
+// a Document of the given events, as a worker would.
+func storeExtracted(t *testing.T, db *sqlite.DB, v intelcell.Viewer, r *intelcell.Report, events []intelcell.Event) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := db.CreateReport(ctx, v, r); err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := db.ClaimJobs(ctx, 1, time.Minute)
+	if err != nil || len(jobs) != 1 {
+		t.Fatalf("claim: %v %d", err, len(jobs))
+	}
+	doc := &intelcell.Document{Date: r.Date, Events: events}
+	if err := db.FinishJobs(ctx, []intelcell.JobResult{{Job: jobs[0], Doc: doc}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestDatedBodiesMigration: a store whose event bodies are in the layout
 // before migration 12 (keyed by report and number, no release columns)
 // keeps every body when it is migrated, and the release columns copied
@@ -31,22 +51,10 @@ func TestDatedBodiesMigration(t *testing.T) {
 	beta, _ := db.OrgViewer(ctx, "beta", intelcell.RoleAnalyst)
 	r := &intelcell.Report{Title: "t", Text: "Iraq's army attacked Mosul.", Date: "2017-03-05",
 		Release: intelcell.Release{Audience: intelcell.AudienceCell, TLP: intelcell.TLPGreen}}
-	if _, err := db.CreateReport(ctx, alpha, r); err != nil {
-		t.Fatal(err)
-	}
-	jobs, err := db.ClaimJobs(ctx, 1, time.Minute)
-	if err != nil || len(jobs) != 1 {
-		t.Fatalf("claim: %v %d", err, len(jobs))
-	}
-	irq := "IRQ"
-	iraq := &intelcell.Actor{ID: "Q796:MIL", Code: "IRQMIL", Name: "Iraq", Kind: intelcell.KindState, Country: &irq}
-	doc := &intelcell.Document{Date: r.Date, Events: []intelcell.Event{
-		{Source: iraq, Cameo: "190", Plover: "ASSAULT", QuadClass: 4, Date: "2017-03-05", Pattern: "attack"},
-		{Source: iraq, Cameo: "010", QuadClass: 1, Date: "2017-03-04"},
-	}}
-	if err := db.FinishJobs(ctx, []intelcell.JobResult{{Job: jobs[0], Doc: doc}}); err != nil {
-		t.Fatal(err)
-	}
+	storeExtracted(t, db, alpha, r, []intelcell.Event{
+		{Source: iraqMil, Cameo: "190", Plover: "ASSAULT", QuadClass: 4, Date: "2017-03-05", Pattern: "attack"},
+		{Source: iraqMil, Cameo: "010", QuadClass: 1, Date: "2017-03-04"},
+	})
 	window := intelcell.EventFilter{From: "2017-03-01", To: "2017-03-31"}
 	before, err := db.FusionEvents(ctx, beta, window)
 	if err != nil || len(before.Events) != 2 {
@@ -67,7 +75,7 @@ func TestDatedBodiesMigration(t *testing.T) {
 		`DROP TABLE fusion_days`,
 		`DELETE FROM schema_migrations WHERE version = 13`,
 		`CREATE TABLE old_bodies (report_seq INTEGER NOT NULL REFERENCES reports(seq) ON DELETE CASCADE, n INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (report_seq, n)) WITHOUT ROWID`,
-		`INSERT INTO old_bodies SELECT report_seq, n, body FROM event_bodies`,
+		`INSERT INTO old_bodies SELECT b.report_seq, e.n, b.body FROM event_bodies b JOIN events e ON e.date = b.date AND e.id = b.id`,
 		`DROP TRIGGER events_release`,
 		`DROP TABLE event_bodies`,
 		`ALTER TABLE old_bodies RENAME TO event_bodies`,

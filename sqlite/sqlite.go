@@ -196,18 +196,18 @@ func visJoined(v intelcell.Viewer) (string, []any) {
 // visEventRow is the visibility rule on the release columns copied onto
 // events e (eventScanMigration): tested from the events_scan index entry,
 // reaching report_groups by key only for events released to groups.
-func visEventRow(v intelcell.Viewer) (string, []any) {
-	vis, args := visWhere(v)
-	vis = strings.NewReplacer("r.audience", "e.audience", "r.org_id", "e.org_id", "rg.report_seq = r.seq", "rg.report_seq = e.report_seq").Replace(vis)
-	return vis, args
-}
+func visEventRow(v intelcell.Viewer) (string, []any) { return visCopied(v, "e") }
 
 // visBodyRow is the visibility rule on the release columns copied onto
 // event_bodies b (datedBodiesMigration), tested in place while a date range
 // of bodies is read.
-func visBodyRow(v intelcell.Viewer) (string, []any) {
+func visBodyRow(v intelcell.Viewer) (string, []any) { return visCopied(v, "b") }
+
+// visCopied is visWhere on the release columns (audience, org_id) and
+// report_seq of the table aliased t, which carries copies of its report's.
+func visCopied(v intelcell.Viewer, t string) (string, []any) {
 	vis, args := visWhere(v)
-	vis = strings.NewReplacer("r.audience", "b.audience", "r.org_id", "b.org_id", "rg.report_seq = r.seq", "rg.report_seq = b.report_seq").Replace(vis)
+	vis = strings.NewReplacer("r.audience", t+".audience", "r.org_id", t+".org_id", "rg.report_seq = r.seq", "rg.report_seq = "+t+".report_seq").Replace(vis)
 	return vis, args
 }
 

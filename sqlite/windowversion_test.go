@@ -3,7 +3,6 @@ package sqlite_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/intelcell/intelcell"
 	"github.com/intelcell/intelcell/sqlite"
@@ -23,24 +22,12 @@ func TestFusionWindowVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	v, _ := db.OrgViewer(ctx, "alpha", intelcell.RoleOrgAdmin)
-	irq := "IRQ"
-	iraq := &intelcell.Actor{ID: "Q796:MIL", Code: "IRQMIL", Name: "Iraq", Kind: intelcell.KindState, Country: &irq}
 	cell := intelcell.Release{Audience: intelcell.AudienceCell, TLP: intelcell.TLPGreen}
 	// store saves a report of one event on day, extracted
 	store := func(day string) string {
 		t.Helper()
 		r := &intelcell.Report{Title: "t " + day, Text: "Iraq's army attacked Mosul on " + day + ".", Date: day, Release: cell}
-		if _, err := db.CreateReport(ctx, v, r); err != nil {
-			t.Fatal(err)
-		}
-		jobs, err := db.ClaimJobs(ctx, 1, time.Minute)
-		if err != nil || len(jobs) != 1 {
-			t.Fatalf("claim: %v %d", err, len(jobs))
-		}
-		doc := &intelcell.Document{Date: day, Events: []intelcell.Event{{Source: iraq, Cameo: "190", QuadClass: 4, Date: day}}}
-		if err := db.FinishJobs(ctx, []intelcell.JobResult{{Job: jobs[0], Doc: doc}}); err != nil {
-			t.Fatal(err)
-		}
+		storeExtracted(t, db, v, r, []intelcell.Event{{Source: iraqMil, Cameo: "190", QuadClass: 4, Date: day}})
 		return r.ID
 	}
 	version := func() int64 {
